@@ -6,6 +6,7 @@
 
 use super::digest::DigestError;
 use super::distribution::DistributionError;
+use super::distribution::pull::PullError;
 use super::image::StoreError;
 use super::reference::ReferenceError;
 
@@ -32,6 +33,8 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Distribution(#[from] DistributionError),
+    #[error(transparent)]
+    Pull(#[from] PullError),
 }
 
 impl Error {
@@ -40,6 +43,7 @@ impl Error {
             Error::Reference(_) | Error::Digest(_) => ErrorKind::InvalidArgument,
             Error::Store(e) => e.kind(),
             Error::Distribution(e) => e.kind(),
+            Error::Pull(_) => ErrorKind::InvalidArgument,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The registry client side: the [`Registry`] interface every image source implements (the offline
 //! hub now, the HTTP client for private registries later), and pulling through it.
 
+pub mod pull;
+
 use std::io::Read;
 
 use super::digest::Digest;

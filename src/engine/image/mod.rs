@@ -43,6 +43,10 @@ pub enum StoreError {
     InvalidFilter(String),
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Layer(#[from] LayerError),
     #[error(transparent)]
@@ -52,7 +56,8 @@ pub enum StoreError {
 impl StoreError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            StoreError::NoSuchImage(_) => ErrorKind::NotFound,
+            StoreError::NoSuchImage(_) | StoreError::NotFound(_) => ErrorKind::NotFound,
+            StoreError::Unavailable(_) => ErrorKind::Unavailable,
             StoreError::Conflict(_) => ErrorKind::Conflict,
             StoreError::InvalidFilter(_) | StoreError::InvalidArgument(_) => {
                 ErrorKind::InvalidArgument
