@@ -127,7 +127,10 @@ impl Decimal {
         while digits.len() > 1 && digits.last() == Some(&b'0') {
             digits.pop();
         }
-        Decimal { digits, dp: exp + 1 }
+        Decimal {
+            digits,
+            dp: exp + 1,
+        }
     }
 }
 
@@ -274,7 +277,7 @@ mod tests {
             (0.000012345, None, "1.2345e-05"),
             (0.0, None, "0"),
             (-2.5, None, "-2.5"),
-            (3.14159, Some(3), "3.14"),
+            (1.23456, Some(3), "1.23"),
             (100.0, Some(3), "100"),
             (0.0001, None, "0.0001"),
         ];
