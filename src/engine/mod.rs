@@ -5,6 +5,7 @@ pub mod clock;
 pub mod digest;
 pub mod distribution;
 pub mod error;
+pub mod filters;
 pub mod hub;
 pub mod image;
 pub mod oci;
