@@ -12,6 +12,7 @@ pub mod content;
 pub mod digest;
 pub mod distribution;
 pub mod error;
+pub mod filters;
 pub mod fsutil;
 pub mod hub;
 pub mod image;
