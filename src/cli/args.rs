@@ -72,7 +72,10 @@ pub struct Parsed {
 impl Parsed {
     /// A boolean flag's value (its default when absent).
     pub fn bool(&self, long: &str) -> bool {
-        self.values.get(long).and_then(|v| v.last()).is_some_and(|v| v == "true")
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .is_some_and(|v| v == "true")
     }
     /// Whether the flag was given at all.
     pub fn given(&self, long: &str) -> bool {
@@ -80,7 +83,10 @@ impl Parsed {
     }
     /// A string flag's last value.
     pub fn str(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
     /// Every value of a repeatable flag.
     pub fn list(&self, long: &str) -> Vec<String> {
@@ -126,7 +132,10 @@ fn set(p: &mut Parsed, f: &Flag, value: &str) -> Result<(), FlagError> {
         },
         Kind::Int => {
             if value.parse::<i64>().is_err() {
-                let why = if value.trim_start_matches(['-', '+']).bytes().all(|b| b.is_ascii_digit())
+                let why = if value
+                    .trim_start_matches(['-', '+'])
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
                     && !value.trim_start_matches(['-', '+']).is_empty()
                 {
                     "value out of range"
@@ -207,7 +216,9 @@ pub fn parse(cmd: &Command, args: &[String]) -> Result<Parsed, FlagError> {
                     continue;
                 }
                 let Some(f) = find_short(c) else {
-                    return Err(FlagError(format!("unknown shorthand flag: '{c}' in -{body}")));
+                    return Err(FlagError(format!(
+                        "unknown shorthand flag: '{c}' in -{body}"
+                    )));
                 };
                 let rest: String = chars[k..].iter().collect();
                 if f.kind == Kind::Bool {
@@ -227,7 +238,9 @@ pub fn parse(cmd: &Command, args: &[String]) -> Result<Parsed, FlagError> {
                     i += 1;
                     set(&mut p, f, &v)?;
                 } else {
-                    return Err(FlagError(format!("flag needs an argument: '{c}' in -{body}")));
+                    return Err(FlagError(format!(
+                        "flag needs an argument: '{c}' in -{body}"
+                    )));
                 }
                 break;
             }
@@ -244,7 +257,10 @@ pub fn parse(cmd: &Command, args: &[String]) -> Result<Parsed, FlagError> {
 
 /// Docker's help text for a command (printed on stdout for `--help`).
 pub fn help(cmd: &Command) -> String {
-    let mut s = format!("\nUsage:  docker {} {}\n\n{}\n", cmd.path, cmd.usage, cmd.short);
+    let mut s = format!(
+        "\nUsage:  docker {} {}\n\n{}\n",
+        cmd.path, cmd.usage, cmd.short
+    );
     if !cmd.aliases.is_empty() {
         s.push_str(&format!("\nAliases:\n  {}\n", cmd.aliases.join(", ")));
     }
@@ -258,7 +274,11 @@ pub fn help(cmd: &Command) -> String {
                     Some(c) => format!("  -{c}, "),
                     None => "      ".to_string(),
                 };
-                let vn = if f.value_name.is_empty() { String::new() } else { format!(" {}", f.value_name) };
+                let vn = if f.value_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", f.value_name)
+                };
                 format!("{short}--{}{vn}", f.long)
             })
             .collect();
@@ -268,7 +288,10 @@ pub fn help(cmd: &Command) -> String {
             if let Some(d) = f.default {
                 text.push_str(&format!(" (default {d})"));
             }
-            s.push_str(&format!("{left:<width$}   {}\n", pflag_wrap(width + 3, 79, &text)));
+            s.push_str(&format!(
+                "{left:<width$}   {}\n",
+                pflag_wrap(width + 3, 79, &text)
+            ));
         }
     }
     s
@@ -333,11 +356,51 @@ mod tests {
     use super::*;
 
     const FLAGS: &[Flag] = &[
-        Flag { long: "all", short: Some('a'), kind: Kind::Bool, value_name: "", help: "Show all", default: None, hidden: false },
-        Flag { long: "quiet", short: Some('q'), kind: Kind::Bool, value_name: "", help: "Quiet", default: None, hidden: false },
-        Flag { long: "filter", short: Some('f'), kind: Kind::List, value_name: "filter", help: "Filter", default: None, hidden: false },
-        Flag { long: "format", short: None, kind: Kind::Str, value_name: "string", help: "Format", default: None, hidden: false },
-        Flag { long: "limit", short: None, kind: Kind::Int, value_name: "int", help: "Limit", default: Some("25"), hidden: false },
+        Flag {
+            long: "all",
+            short: Some('a'),
+            kind: Kind::Bool,
+            value_name: "",
+            help: "Show all",
+            default: None,
+            hidden: false,
+        },
+        Flag {
+            long: "quiet",
+            short: Some('q'),
+            kind: Kind::Bool,
+            value_name: "",
+            help: "Quiet",
+            default: None,
+            hidden: false,
+        },
+        Flag {
+            long: "filter",
+            short: Some('f'),
+            kind: Kind::List,
+            value_name: "filter",
+            help: "Filter",
+            default: None,
+            hidden: false,
+        },
+        Flag {
+            long: "format",
+            short: None,
+            kind: Kind::Str,
+            value_name: "string",
+            help: "Format",
+            default: None,
+            hidden: false,
+        },
+        Flag {
+            long: "limit",
+            short: None,
+            kind: Kind::Int,
+            value_name: "int",
+            help: "Limit",
+            default: Some("25"),
+            hidden: false,
+        },
     ];
     const CMD: Command = Command {
         path: "images",
@@ -350,12 +413,24 @@ mod tests {
     };
 
     fn p(args: &[&str]) -> Result<Parsed, FlagError> {
-        parse(&CMD, &args.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        parse(
+            &CMD,
+            &args.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
     }
 
     #[test]
     fn combined_shorts_values_and_interspersed_args() {
-        let r = p(&["-aq", "ubuntu", "-f", "dangling=true", "--filter=label=a", "--format", "{{.ID}}"]).unwrap();
+        let r = p(&[
+            "-aq",
+            "ubuntu",
+            "-f",
+            "dangling=true",
+            "--filter=label=a",
+            "--format",
+            "{{.ID}}",
+        ])
+        .unwrap();
         assert!(r.bool("all") && r.bool("quiet"));
         assert_eq!(r.args, ["ubuntu"]);
         assert_eq!(r.list("filter"), ["dangling=true", "label=a"]);
@@ -404,6 +479,9 @@ mod tests {
     fn help_layout_matches_docker() {
         let h = help(&CMD);
         assert!(h.contains("  -f, --filter filter   Filter\n"), "{h}");
-        assert!(h.contains("      --limit int       Limit (default 25)\n"), "{h}");
+        assert!(
+            h.contains("      --limit int       Limit (default 25)\n"),
+            "{h}"
+        );
     }
 }

@@ -4,61 +4,212 @@
 
 use super::args::{Arity, Command, Flag, Kind};
 
-const fn flag(long: &'static str, short: Option<char>, kind: Kind, value_name: &'static str, help: &'static str) -> Flag {
-    Flag { long, short, kind, value_name, help, default: None, hidden: false }
+const fn flag(
+    long: &'static str,
+    short: Option<char>,
+    kind: Kind,
+    value_name: &'static str,
+    help: &'static str,
+) -> Flag {
+    Flag {
+        long,
+        short,
+        kind,
+        value_name,
+        help,
+        default: None,
+        hidden: false,
+    }
 }
 
 const fn with_default(f: Flag, d: &'static str) -> Flag {
-    Flag { default: Some(d), ..f }
+    Flag {
+        default: Some(d),
+        ..f
+    }
 }
 
 pub const PULL_FLAGS: &[Flag] = &[
-    flag("all-tags", Some('a'), Kind::Bool, "", "Download all tagged images in the repository"),
-    with_default(flag("disable-content-trust", None, Kind::Bool, "", "Skip image verification"), "true"),
-    flag("platform", None, Kind::Str, "string", "Set platform if server is multi-platform capable"),
-    flag("quiet", Some('q'), Kind::Bool, "", "Suppress verbose output"),
+    flag(
+        "all-tags",
+        Some('a'),
+        Kind::Bool,
+        "",
+        "Download all tagged images in the repository",
+    ),
+    with_default(
+        flag(
+            "disable-content-trust",
+            None,
+            Kind::Bool,
+            "",
+            "Skip image verification",
+        ),
+        "true",
+    ),
+    flag(
+        "platform",
+        None,
+        Kind::Str,
+        "string",
+        "Set platform if server is multi-platform capable",
+    ),
+    flag(
+        "quiet",
+        Some('q'),
+        Kind::Bool,
+        "",
+        "Suppress verbose output",
+    ),
 ];
 
 pub const IMAGES_FLAGS: &[Flag] = &[
-    flag("all", Some('a'), Kind::Bool, "", "Show all images (default hides intermediate images)"),
+    flag(
+        "all",
+        Some('a'),
+        Kind::Bool,
+        "",
+        "Show all images (default hides intermediate images)",
+    ),
     flag("digests", None, Kind::Bool, "", "Show digests"),
-    flag("filter", Some('f'), Kind::List, "filter", "Filter output based on conditions provided"),
-    flag("format", None, Kind::Str, "string", "Pretty-print images using a Go template"),
+    flag(
+        "filter",
+        Some('f'),
+        Kind::List,
+        "filter",
+        "Filter output based on conditions provided",
+    ),
+    flag(
+        "format",
+        None,
+        Kind::Str,
+        "string",
+        "Pretty-print images using a Go template",
+    ),
     flag("no-trunc", None, Kind::Bool, "", "Don't truncate output"),
     flag("quiet", Some('q'), Kind::Bool, "", "Only show image IDs"),
 ];
 
 pub const RMI_FLAGS: &[Flag] = &[
-    flag("force", Some('f'), Kind::Bool, "", "Force removal of the image"),
-    flag("no-prune", None, Kind::Bool, "", "Do not delete untagged parents"),
+    flag(
+        "force",
+        Some('f'),
+        Kind::Bool,
+        "",
+        "Force removal of the image",
+    ),
+    flag(
+        "no-prune",
+        None,
+        Kind::Bool,
+        "",
+        "Do not delete untagged parents",
+    ),
 ];
 
 pub const PRUNE_FLAGS: &[Flag] = &[
-    flag("all", Some('a'), Kind::Bool, "", "Remove all unused images, not just dangling ones"),
-    flag("filter", None, Kind::List, "filter", "Provide filter values (e.g. 'until=<timestamp>')"),
-    flag("force", Some('f'), Kind::Bool, "", "Do not prompt for confirmation"),
+    flag(
+        "all",
+        Some('a'),
+        Kind::Bool,
+        "",
+        "Remove all unused images, not just dangling ones",
+    ),
+    flag(
+        "filter",
+        None,
+        Kind::List,
+        "filter",
+        "Provide filter values (e.g. 'until=<timestamp>')",
+    ),
+    flag(
+        "force",
+        Some('f'),
+        Kind::Bool,
+        "",
+        "Do not prompt for confirmation",
+    ),
 ];
 
-pub const IMAGE_INSPECT_FLAGS: &[Flag] =
-    &[flag("format", Some('f'), Kind::Str, "string", "Format the output using the given Go template")];
+pub const IMAGE_INSPECT_FLAGS: &[Flag] = &[flag(
+    "format",
+    Some('f'),
+    Kind::Str,
+    "string",
+    "Format the output using the given Go template",
+)];
 
 pub const INSPECT_FLAGS: &[Flag] = &[
-    flag("format", Some('f'), Kind::Str, "string", "Format the output using the given Go template"),
-    flag("size", Some('s'), Kind::Bool, "", "Display total file sizes if the type is container"),
-    flag("type", None, Kind::Str, "string", "Return JSON for specified type"),
+    flag(
+        "format",
+        Some('f'),
+        Kind::Str,
+        "string",
+        "Format the output using the given Go template",
+    ),
+    flag(
+        "size",
+        Some('s'),
+        Kind::Bool,
+        "",
+        "Display total file sizes if the type is container",
+    ),
+    flag(
+        "type",
+        None,
+        Kind::Str,
+        "string",
+        "Return JSON for specified type",
+    ),
 ];
 
 pub const HISTORY_FLAGS: &[Flag] = &[
-    flag("format", None, Kind::Str, "string", "Pretty-print images using a Go template"),
-    with_default(flag("human", Some('H'), Kind::Bool, "", "Print sizes and dates in human readable format"), "true"),
+    flag(
+        "format",
+        None,
+        Kind::Str,
+        "string",
+        "Pretty-print images using a Go template",
+    ),
+    with_default(
+        flag(
+            "human",
+            Some('H'),
+            Kind::Bool,
+            "",
+            "Print sizes and dates in human readable format",
+        ),
+        "true",
+    ),
     flag("no-trunc", None, Kind::Bool, "", "Don't truncate output"),
     flag("quiet", Some('q'), Kind::Bool, "", "Only show image IDs"),
 ];
 
 pub const SEARCH_FLAGS: &[Flag] = &[
-    flag("filter", Some('f'), Kind::List, "filter", "Filter output based on conditions provided"),
-    flag("format", None, Kind::Str, "string", "Pretty-print search using a Go template"),
-    with_default(flag("limit", None, Kind::Int, "int", "Max number of search results"), "25"),
+    flag(
+        "filter",
+        Some('f'),
+        Kind::List,
+        "filter",
+        "Filter output based on conditions provided",
+    ),
+    flag(
+        "format",
+        None,
+        Kind::Str,
+        "string",
+        "Pretty-print search using a Go template",
+    ),
+    with_default(
+        flag(
+            "limit",
+            None,
+            Kind::Int,
+            "int",
+            "Max number of search results",
+        ),
+        "25",
+    ),
     flag("no-trunc", None, Kind::Bool, "", "Don't truncate output"),
 ];
 
@@ -70,7 +221,15 @@ const fn cmd(
     arity: Arity,
     flags: &'static [Flag],
 ) -> Command {
-    Command { path, usage, short, aliases, arity, flags, stop_at_first_arg: false }
+    Command {
+        path,
+        usage,
+        short,
+        aliases,
+        arity,
+        flags,
+        stop_at_first_arg: false,
+    }
 }
 
 const PULL_USAGE: &str = "[OPTIONS] NAME[:TAG|@DIGEST]";
@@ -85,15 +244,71 @@ const HISTORY_SHORT: &str = "Show the history of an image";
 
 /// Every command, by the words that name it.
 pub const COMMANDS: &[Command] = &[
-    cmd("pull", PULL_USAGE, PULL_SHORT, &[], Arity::Exactly(1), PULL_FLAGS),
-    cmd("image pull", PULL_USAGE, PULL_SHORT, &[], Arity::Exactly(1), PULL_FLAGS),
-    cmd("images", IMAGES_USAGE, "List images", &[], Arity::AtMost(1), IMAGES_FLAGS),
-    cmd("image ls", IMAGES_USAGE, "List images", &["ls", "list"], Arity::AtMost(1), IMAGES_FLAGS),
+    cmd(
+        "pull",
+        PULL_USAGE,
+        PULL_SHORT,
+        &[],
+        Arity::Exactly(1),
+        PULL_FLAGS,
+    ),
+    cmd(
+        "image pull",
+        PULL_USAGE,
+        PULL_SHORT,
+        &[],
+        Arity::Exactly(1),
+        PULL_FLAGS,
+    ),
+    cmd(
+        "images",
+        IMAGES_USAGE,
+        "List images",
+        &[],
+        Arity::AtMost(1),
+        IMAGES_FLAGS,
+    ),
+    cmd(
+        "image ls",
+        IMAGES_USAGE,
+        "List images",
+        &["ls", "list"],
+        Arity::AtMost(1),
+        IMAGES_FLAGS,
+    ),
     cmd("tag", TAG_USAGE, TAG_SHORT, &[], Arity::Exactly(2), &[]),
-    cmd("image tag", TAG_USAGE, TAG_SHORT, &[], Arity::Exactly(2), &[]),
-    cmd("rmi", RMI_USAGE, RMI_SHORT, &[], Arity::AtLeast(1), RMI_FLAGS),
-    cmd("image rm", RMI_USAGE, RMI_SHORT, &["rm", "rmi", "remove"], Arity::AtLeast(1), RMI_FLAGS),
-    cmd("image prune", "[OPTIONS]", "Remove unused images", &[], Arity::None, PRUNE_FLAGS),
+    cmd(
+        "image tag",
+        TAG_USAGE,
+        TAG_SHORT,
+        &[],
+        Arity::Exactly(2),
+        &[],
+    ),
+    cmd(
+        "rmi",
+        RMI_USAGE,
+        RMI_SHORT,
+        &[],
+        Arity::AtLeast(1),
+        RMI_FLAGS,
+    ),
+    cmd(
+        "image rm",
+        RMI_USAGE,
+        RMI_SHORT,
+        &["rm", "rmi", "remove"],
+        Arity::AtLeast(1),
+        RMI_FLAGS,
+    ),
+    cmd(
+        "image prune",
+        "[OPTIONS]",
+        "Remove unused images",
+        &[],
+        Arity::None,
+        PRUNE_FLAGS,
+    ),
     cmd(
         "image inspect",
         "[OPTIONS] IMAGE [IMAGE...]",
@@ -110,9 +325,30 @@ pub const COMMANDS: &[Command] = &[
         Arity::AtLeast(1),
         INSPECT_FLAGS,
     ),
-    cmd("history", HISTORY_USAGE, HISTORY_SHORT, &[], Arity::Exactly(1), HISTORY_FLAGS),
-    cmd("image history", HISTORY_USAGE, HISTORY_SHORT, &[], Arity::Exactly(1), HISTORY_FLAGS),
-    cmd("search", "[OPTIONS] TERM", "Search the Docker Hub for images", &[], Arity::Exactly(1), SEARCH_FLAGS),
+    cmd(
+        "history",
+        HISTORY_USAGE,
+        HISTORY_SHORT,
+        &[],
+        Arity::Exactly(1),
+        HISTORY_FLAGS,
+    ),
+    cmd(
+        "image history",
+        HISTORY_USAGE,
+        HISTORY_SHORT,
+        &[],
+        Arity::Exactly(1),
+        HISTORY_FLAGS,
+    ),
+    cmd(
+        "search",
+        "[OPTIONS] TERM",
+        "Search the Docker Hub for images",
+        &[],
+        Arity::Exactly(1),
+        SEARCH_FLAGS,
+    ),
 ];
 
 /// The `docker image` group's listing, as `docker image` prints it (Docker's full list, so the
@@ -120,24 +356,69 @@ pub const COMMANDS: &[Command] = &[
 pub const IMAGE_GROUP: &[(&str, &str)] = &[
     ("build", "Build an image from a Dockerfile"),
     ("history", "Show the history of an image"),
-    ("import", "Import the contents from a tarball to create a filesystem image"),
-    ("inspect", "Display detailed information on one or more images"),
+    (
+        "import",
+        "Import the contents from a tarball to create a filesystem image",
+    ),
+    (
+        "inspect",
+        "Display detailed information on one or more images",
+    ),
     ("load", "Load an image from a tar archive or STDIN"),
     ("ls", "List images"),
     ("prune", "Remove unused images"),
     ("pull", "Pull an image or a repository from a registry"),
     ("push", "Push an image or a repository to a registry"),
     ("rm", "Remove one or more images"),
-    ("save", "Save one or more images to a tar archive (streamed to STDOUT by default)"),
-    ("tag", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE"),
+    (
+        "save",
+        "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    ),
+    (
+        "tag",
+        "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+    ),
 ];
 
 /// Docker commands that exist in Docker 20.10 but not yet in drydock.
 pub const NOT_YET: &[&str] = &[
-    "attach", "build", "commit", "container", "cp", "create", "diff", "events", "exec", "export", "import",
-    "info", "kill", "load", "login", "logout", "logs", "network", "pause", "port", "ps", "push", "rename",
-    "restart", "rm", "run", "save", "start", "stats", "stop", "system", "top", "unpause", "update",
-    "version", "volume", "wait",
+    "attach",
+    "build",
+    "commit",
+    "container",
+    "cp",
+    "create",
+    "diff",
+    "events",
+    "exec",
+    "export",
+    "import",
+    "info",
+    "kill",
+    "load",
+    "login",
+    "logout",
+    "logs",
+    "network",
+    "pause",
+    "port",
+    "ps",
+    "push",
+    "rename",
+    "restart",
+    "rm",
+    "run",
+    "save",
+    "start",
+    "stats",
+    "stop",
+    "system",
+    "top",
+    "unpause",
+    "update",
+    "version",
+    "volume",
+    "wait",
 ];
 
 /// Looks a command up by its words; group aliases (`image list`, `image remove`) resolve too.

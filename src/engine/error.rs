@@ -7,6 +7,7 @@
 use super::digest::DigestError;
 use super::distribution::DistributionError;
 use super::distribution::pull::PullError;
+use super::filters::FilterError;
 use super::image::StoreError;
 use super::reference::ReferenceError;
 
@@ -35,6 +36,8 @@ pub enum Error {
     Distribution(#[from] DistributionError),
     #[error(transparent)]
     Pull(#[from] PullError),
+    #[error(transparent)]
+    Filter(#[from] FilterError),
 }
 
 impl Error {
@@ -43,7 +46,7 @@ impl Error {
             Error::Reference(_) | Error::Digest(_) => ErrorKind::InvalidArgument,
             Error::Store(e) => e.kind(),
             Error::Distribution(e) => e.kind(),
-            Error::Pull(_) => ErrorKind::InvalidArgument,
+            Error::Pull(_) | Error::Filter(_) => ErrorKind::InvalidArgument,
         }
     }
 }

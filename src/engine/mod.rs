@@ -31,7 +31,7 @@ pub use error::{Error, ErrorKind, Result};
 use clock::{Clock, Rng};
 use config::DaemonConfig;
 use content::ContentStore;
-use distribution::Registry;
+use distribution::{Index, Registry};
 use image::refs::Refs;
 use image::{ImageStore, StoreError};
 use lock::StoreLock;
@@ -45,7 +45,7 @@ pub struct Engine {
     pub rng: Rng,
     content: ContentStore,
     images: ImageStore,
-    hub: Arc<dyn Registry>,
+    hub: Arc<dyn Index>,
 }
 
 /// Where the state lives when neither `--home` nor `DRYDOCK_HOME` says: `$XDG_DATA_HOME/drydock`,
@@ -73,12 +73,7 @@ impl Engine {
     }
 
     /// Opens with an explicit hub, clock and random source (tests add images to the hub).
-    pub fn open_with(
-        home: &Path,
-        hub: Arc<dyn Registry>,
-        clock: Clock,
-        rng: Rng,
-    ) -> Result<Engine> {
+    pub fn open_with(home: &Path, hub: Arc<dyn Index>, clock: Clock, rng: Rng) -> Result<Engine> {
         let config = DaemonConfig::load(&home.join("etc/docker/daemon.json"))
             .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
         let paths = Paths::new(home, config.driver());
@@ -147,5 +142,69 @@ impl Engine {
     }
     pub fn hub(&self) -> &dyn Registry {
         self.hub.as_ref()
+    }
+
+    /// `docker search`: the hub's matches, the daemon's limit check and filters.
+    pub fn search(
+        &self,
+        term: &str,
+        limit: i64,
+        filters: &filters::Filters,
+    ) -> Result<Vec<api::SearchResult>> {
+        if !(1..=100).contains(&limit) {
+            return Err(StoreError::InvalidArgument(format!(
+                "Limit {limit} is outside the range of [1, 100]"
+            ))
+            .into());
+        }
+        filters.validate(&["is-automated", "is-official", "stars"])?;
+        let flag = |key: &str| -> Result<Option<bool>> {
+            if !filters.contains(key) {
+                return Ok(None);
+            }
+            if filters.unique_exact_match(key, "true") {
+                Ok(Some(true))
+            } else if filters.unique_exact_match(key, "false") {
+                Ok(Some(false))
+            } else {
+                Err(filters::FilterError::invalid_values(key, &filters.get(key)).into())
+            }
+        };
+        let automated = flag("is-automated")?;
+        let official = flag("is-official")?;
+        let mut stars = 0u64;
+        for v in filters.get("stars") {
+            let n: i64 = v
+                .parse()
+                .map_err(|_| filters::FilterError::invalid_value("stars", v))?;
+            stars = stars.max(n.max(0) as u64);
+        }
+        let mut out: Vec<api::SearchResult> = self
+            .hub
+            .search(term)
+            .into_iter()
+            .take(limit as usize)
+            .collect();
+        out.retain(|r| {
+            automated.is_none_or(|a| a == r.is_automated)
+                && official.is_none_or(|o| o == r.is_official)
+                && r.star_count >= stars
+        });
+        Ok(out)
+    }
+
+    /// The digest content trust (Notary) has signed for a tag on the hub.
+    pub fn trusted_digest(
+        &self,
+        r: &reference::Reference,
+    ) -> std::result::Result<digest::Digest, String> {
+        if r.domain() != reference::DEFAULT_DOMAIN {
+            return Err(format!(
+                "Error: error contacting notary server: dial tcp: lookup {}: no such host",
+                r.domain()
+            ));
+        }
+        self.hub
+            .trusted_target(r.path(), r.tag().unwrap_or("latest"))
     }
 }

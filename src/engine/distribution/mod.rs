@@ -68,3 +68,11 @@ pub trait Registry: Send + Sync {
         digest: &Digest,
     ) -> Result<Box<dyn Read + Send + '_>, DistributionError>;
 }
+
+/// The default registry's extras: Docker Hub's search and its content-trust (Notary) records.
+pub trait Index: Registry {
+    /// Repositories matching `term`, best first.
+    fn search(&self, term: &str) -> Vec<super::api::SearchResult>;
+    /// The signed manifest digest of `repo:tag`, or Docker's trust error text.
+    fn trusted_target(&self, repo: &str, tag: &str) -> Result<Digest, String>;
+}

@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use super::digest::Digest;
-use super::distribution::{DistributionError, FetchedManifest, Registry};
+use super::distribution::{DistributionError, FetchedManifest, Index, Registry};
 
 pub struct Hub;
 
@@ -28,5 +28,16 @@ impl Registry for Hub {
         Err(DistributionError::BlobUnknown {
             digest: digest.clone(),
         })
+    }
+}
+
+impl Index for Hub {
+    fn search(&self, _term: &str) -> Vec<super::api::SearchResult> {
+        vec![]
+    }
+    fn trusted_target(&self, repo: &str, _tag: &str) -> Result<Digest, String> {
+        Err(format!(
+            "remote trust data does not exist for docker.io/{repo}"
+        ))
     }
 }

@@ -7,14 +7,12 @@
 
 use std::collections::HashSet;
 
-use jiff::Timestamp;
-
 use super::super::api::{DeleteItem, PruneReport};
 use super::super::digest::Digest;
 use super::super::image::StoreError;
 use super::super::reference::Reference;
 use super::super::{Engine, Result};
-use super::filters::{ImageFilters, labels_match};
+use super::filters::{ImageFilters, PRUNE_KEYS};
 use super::{Snapshot, chains_in_use};
 
 /// A container's hold on an image (containers arrive with the runtime).
@@ -310,28 +308,10 @@ impl Engine {
     /// `docker image prune`: `dangling` unless `--all` (the CLI's `dangling=false`), `until=`,
     /// `label=`, `label!=`. Images a container uses are skipped.
     pub fn images_prune(&self, filters: &ImageFilters) -> Result<PruneReport> {
-        filters.validate(&["dangling", "label", "label!", "until"])?;
-        let dangling_only = filters.dangling()?.unwrap_or(true);
-        let untils = filters.values("until");
-        if untils.len() > 1 {
-            return Err(
-                StoreError::InvalidArgument("more than one until filter specified".into()).into(),
-            );
-        }
-        let until = match untils.first() {
-            Some(v) => Some(parse_until(v, self.clock.now())?),
-            None => None,
-        };
-        let labels: Vec<String> = filters
-            .values("label")
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let not_labels: Vec<String> = filters
-            .values("label!")
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        filters.validate(PRUNE_KEYS)?;
+        let dangling_only = filters.prune_bool("dangling", true)?;
+        let now = self.clock.now();
+        let until = filters.until(now, jiff::tz::TimeZone::system().to_offset(now))?;
         let _lock = self.lock()?;
         let mut d = self.deleter()?;
         let sizes: std::collections::HashMap<Digest, u64> = d
@@ -354,15 +334,8 @@ impl Engine {
             {
                 continue;
             }
-            let img_labels = img
-                .config
-                .config
-                .as_ref()
-                .and_then(|c| c.labels.clone())
-                .unwrap_or_default();
-            if img.config.config.is_some()
-                && (!labels_match(&labels, &img_labels, true)
-                    || (!not_labels.is_empty() && labels_match(&not_labels, &img_labels, false)))
+            if let Some(c) = &img.config.config
+                && !filters.match_labels(&c.labels.clone().unwrap_or_default())
             {
                 continue;
             }
@@ -398,31 +371,4 @@ impl Engine {
         }
         Ok(report)
     }
-}
-
-/// The `until` filter's point in time: a Go duration before now, a Unix time, or a date.
-fn parse_until(v: &str, now: Timestamp) -> Result<Timestamp> {
-    // Replaced by the shared filters module's GetTimestamp port.
-    if let Ok(t) = v.parse::<Timestamp>() {
-        return Ok(t);
-    }
-    let (num, unit) = v.split_at(v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len()));
-    let n: i64 = num.parse().map_err(|_| {
-        StoreError::InvalidArgument(format!(
-            "failed to parse value as time or duration: \"{v}\""
-        ))
-    })?;
-    let secs = match unit {
-        "h" => n * 3600,
-        "m" => n * 60,
-        "s" => n,
-        "" => return Ok(Timestamp::from_second(n).unwrap_or(now)),
-        _ => {
-            return Err(StoreError::InvalidArgument(format!(
-                "failed to parse value as time or duration: \"{v}\""
-            ))
-            .into());
-        }
-    };
-    Ok(now - jiff::SignedDuration::from_secs(secs))
 }

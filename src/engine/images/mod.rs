@@ -115,7 +115,7 @@ impl Engine {
     /// `docker images`: the daemon's `Images` with its filters, newest first.
     pub fn images(&self, all: bool, filters: &ImageFilters) -> Result<Vec<ImageSummary>> {
         let snap = self.snapshot()?;
-        let filters = filters.resolve(self, &snap)?;
+        let filters = filters::resolve(filters, self, &snap)?;
         let mut out = Vec::new();
         for (id, img) in &snap.images {
             if filters.dangling_only && snap.has_children(id) {
@@ -137,7 +137,7 @@ impl Engine {
             let mut tags = Vec::new();
             let mut digests = Vec::new();
             for r in snap.refs_to(id) {
-                if !filters.reference_matches(&r) {
+                if !filters.reference_matches(&r)? {
                     continue;
                 }
                 if r.digest().is_some() {
@@ -148,7 +148,7 @@ impl Engine {
             }
             if tags.is_empty() && digests.is_empty() {
                 if all || !snap.has_children(id) {
-                    if filters.dangling == Some(false) || !filters.references.is_empty() {
+                    if filters.dangling == Some(false) || filters.has_references() {
                         continue;
                     }
                     tags.push("<none>:<none>".into());
