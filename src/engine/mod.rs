@@ -15,6 +15,7 @@ pub mod error;
 pub mod filters;
 pub mod fsutil;
 pub mod hub;
+mod hub_index;
 pub mod image;
 pub mod images;
 pub mod lock;
@@ -66,7 +67,7 @@ impl Engine {
     pub fn open(home: &Path) -> Result<Engine> {
         Self::open_with(
             home,
-            Arc::new(hub::Hub::builtin()),
+            Arc::new(hub::Hub::new()),
             Clock::from_env(),
             Rng::from_env(),
         )
