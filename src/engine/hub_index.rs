@@ -21,6 +21,8 @@ impl Index for Hub {
     }
 
     fn trusted_target(&self, repo: &str, tag: &str) -> Result<Digest, String> {
-        Hub::trusted_target(self, repo, tag).map(|t| t.digest).map_err(|e| e.to_string())
+        Hub::trusted_target(self, repo, tag)
+            .map(|t| t.digest)
+            .map_err(|e| e.to_string())
     }
 }

@@ -1,0 +1,280 @@
+//! Transcripts of the image commands against the offline hub, compared with insta snapshots in
+//! `snapshots/`. Expected texts were checked against Docker 20.10.24 (`../shared/tools/real-docker`)
+//! where Docker can run the same command; hub digests are deterministic, so nothing is redacted.
+
+use drydock::snapshot;
+use drydock::testing::TestContext;
+
+#[test]
+fn pull_then_pull_again() {
+    let t = TestContext::new();
+    snapshot!(
+        "pull_then_pull_again",
+        t.transcript(&[
+            "pull centos:6",
+            "pull centos:6",
+            "pull -q alpine",
+            "pull --quiet alpine:3.14"
+        ])
+    );
+}
+
+#[test]
+fn pull_multi_layer_and_shared_layers() {
+    let t = TestContext::new();
+    snapshot!(
+        "pull_shared_layers",
+        t.transcript(&[
+            "pull httpd:2.4",
+            "pull httpd:latest",
+            "pull debian:bullseye"
+        ])
+    );
+}
+
+#[test]
+fn pull_errors() {
+    let t = TestContext::new();
+    snapshot!(
+        "pull_errors",
+        t.transcript(&[
+            "pull Foo",
+            "pull foo:Bad@x",
+            "pull nosuchrepo",
+            "pull ubuntu:nosuchtag",
+            "pull -a busybox:1",
+            "pull scratch",
+            "pull myregistry.example.com:5000/app",
+            "pull",
+            "pull a b",
+            "pull --nope x",
+        ])
+    );
+}
+
+#[test]
+fn pull_by_digest_leaves_no_tag() {
+    let t = TestContext::new();
+    let (out, _, code) = t.docker("pull hello-world");
+    assert_eq!(code, 0);
+    let digest = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Digest: "))
+        .expect("digest line")
+        .to_string();
+    let (out, err, code) = t.docker(&format!("pull busybox@{digest}"));
+    // hello-world's digest is not in busybox: the manifest is unknown there.
+    assert_eq!(code, 1, "{out}{err}");
+    let (out, err, code) = t.docker(&format!("pull hello-world@{digest}"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!(
+            "docker.io/library/hello-world@{digest}: Pulling from library/hello-world"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(&format!("docker.io/library/hello-world@{digest}\n")),
+        "{out}"
+    );
+    snapshot!("pull_by_digest_images", t.transcript(&["images --digests"]));
+}
+
+#[test]
+fn pull_all_tags() {
+    let t = TestContext::new();
+    snapshot!(
+        "pull_all_tags",
+        t.transcript(&["pull -a alpine", "images alpine"])
+    );
+}
+
+#[test]
+fn images_table_formats_and_filters() {
+    let t = TestContext::new();
+    for img in [
+        "centos:6",
+        "centos:7",
+        "ubuntu:20.04",
+        "busybox",
+        "httpd:2.4",
+    ] {
+        assert_eq!(t.docker(&format!("pull {img}")).2, 0);
+    }
+    snapshot!(
+        "images_listing",
+        t.transcript(&[
+            "tag centos:6 mycentos:v1",
+            "images",
+            "image ls -q",
+            "images --no-trunc centos",
+            "images --digests busybox",
+            "images 'cent*'",
+            "images jav",
+            "images --format '{{.Repository}}:{{.Tag}} {{.Size}}'",
+            "images --format 'table {{.ID}}\\t{{.Repository}}'",
+            "images --filter before=centos:7",
+            "images --filter since=centos:6",
+            "images -f reference=ubuntu -f reference='my*'",
+            "images --filter dangling=false -q",
+            "images --filter dangling=true",
+            "images --filter label=org.label-schema.vendor=CentOS",
+            "images --filter foo=bar",
+            "images --filter dangling=yes",
+            "images --filter before=nope",
+            "images --filter x",
+            "images 'ja['",
+            "images a b",
+        ])
+    );
+}
+
+#[test]
+fn tag_and_rmi_follow_the_notes() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull centos:6").2, 0);
+    snapshot!(
+        "tag_and_rmi",
+        t.transcript(&[
+            "tag centos:6 mycentos:v1",
+            "images",
+            "rmi centos:6",
+            "images",
+            "rmi mycentos:v1",
+            "images",
+            "tag nope:1 x",
+            "tag centos:6 Foo",
+            "tag a",
+            "rmi nope",
+            "rmi -f nope",
+        ])
+    );
+}
+
+#[test]
+fn rmi_by_id_needs_force_with_several_tags() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull alpine:3.14").2, 0);
+    let (id, _, _) = t.docker("images -q alpine:3.14");
+    let id = id.trim().to_string();
+    assert_eq!(t.docker("tag alpine:3.14 one:1").2, 0);
+    assert_eq!(t.docker("tag alpine:3.14 two:2").2, 0);
+    let (out, err, code) = t.docker(&format!("rmi {id}"));
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        format!(
+            "Error response from daemon: conflict: unable to delete {id} (must be forced) - image is referenced in multiple repositories\n"
+        )
+    );
+    snapshot!(
+        "rmi_by_id_forced",
+        t.transcript(&[&format!("rmi -f {id}"), "images"])
+    );
+}
+
+#[test]
+fn prune_dangling_and_all() {
+    let t = TestContext::new();
+    for img in ["busybox", "alpine:3.14"] {
+        assert_eq!(t.docker(&format!("pull {img}")).2, 0);
+    }
+    let (out, _, _) = t.docker("pull hello-world");
+    let digest = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Digest: "))
+        .expect("digest")
+        .to_string();
+    assert_eq!(t.docker("rmi hello-world").2, 0);
+    assert_eq!(t.docker(&format!("pull hello-world@{digest}")).2, 0);
+    let (out, _, _) = t.docker_with_input("image prune", "n\n");
+    assert_eq!(
+        out,
+        "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] Total reclaimed space: 0B\n"
+    );
+    snapshot!(
+        "prune",
+        t.transcript(&[
+            "images --filter dangling=true",
+            "image prune -f",
+            "image prune -f",
+            "image prune -f --filter foo=1",
+            "image prune -f --filter until=nonsense",
+            "image prune -a -f --filter until=2000-01-01",
+            "image prune -a -f",
+            "images",
+        ])
+    );
+}
+
+#[test]
+fn inspect_and_format() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull httpd:2.4").2, 0);
+    snapshot!(
+        "inspect",
+        t.transcript(&[
+            "image inspect httpd:2.4",
+            "inspect --format '{{.Id}} {{.Os}}/{{.Architecture}}' httpd:2.4",
+            "image inspect nope",
+            "inspect nope",
+            "image inspect httpd:2.4 nope --format '{{.Id}}'",
+        ])
+    );
+}
+
+#[test]
+fn history_views() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull nginx").2, 0);
+    snapshot!(
+        "history",
+        t.transcript(&[
+            "history nginx",
+            "image history -q nginx",
+            "history --no-trunc -H=false nginx",
+            "history nope"
+        ])
+    );
+}
+
+#[test]
+fn search_like_docker_hub() {
+    let t = TestContext::new();
+    snapshot!(
+        "search",
+        t.transcript(&[
+            "search apache",
+            "search httpd --limit 5",
+            "search --filter is-official=true --filter stars=100 nginx",
+            "search --filter is-automated=true httpd",
+            "search --no-trunc --limit 3 ubuntu",
+            "search --format '{{.Name}}: {{.StarCount}}' --limit 3 redis",
+            "search --limit 0 x",
+            "search --limit 101 x",
+            "search --filter stars=abc x",
+            "search --filter is-official=x x",
+            "search --filter foo=1 x",
+        ])
+    );
+}
+
+#[test]
+fn usage_and_unknown_commands() {
+    let t = TestContext::new();
+    snapshot!(
+        "usage",
+        t.transcript(&[
+            "image",
+            "image foo",
+            "imagez",
+            "images --help",
+            "image rm --help",
+            "pull --help",
+            "history --help",
+            "tag a",
+            "images -xq"
+        ])
+    );
+}
