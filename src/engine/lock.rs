@@ -46,7 +46,7 @@ impl StoreLock {
                     if start.elapsed() >= wait {
                         return Err(StoreError::Locked {
                             path: path.parent().unwrap_or(path).to_path_buf(),
-                            seconds: wait.as_secs(),
+                            seconds: wait.as_secs_f64(),
                         });
                     }
                     std::thread::sleep(Duration::from_millis(20));

@@ -125,8 +125,14 @@ impl Engine {
     }
 
     /// Takes the store lock for a change.
+    /// `DRYDOCK_LOCK_WAIT_MS` shortens or lengthens the wait (tests use it).
     pub fn lock(&self) -> Result<StoreLock> {
-        Ok(StoreLock::acquire(&self.paths.lock_file(), lock::WAIT)?)
+        let wait = std::env::var("DRYDOCK_LOCK_WAIT_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(std::time::Duration::from_millis)
+            .unwrap_or(lock::WAIT);
+        Ok(StoreLock::acquire(&self.paths.lock_file(), wait)?)
     }
 
     pub fn paths(&self) -> &Paths {

@@ -36,7 +36,7 @@ pub enum StoreError {
     #[error(
         "another drydock process is using {path} and did not finish within {seconds}s; try again when it is done"
     )]
-    Locked { path: PathBuf, seconds: u64 },
+    Locked { path: PathBuf, seconds: f64 },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("Invalid filter '{0}'")]
