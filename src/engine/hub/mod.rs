@@ -4,7 +4,7 @@
 //!
 //! What it owns:
 //! - [`catalog`]: repositories, their tags, and the image recipe each tag names;
-//! - [`distro`] and [`images`]: the recipes — base distributions and application images written as
+//! - [`distro`], [`images`] and [`apps`]: the recipes — base distributions and application images written as
 //!   the official Dockerfiles build them (history, layers, config);
 //! - [`fs`] and [`synth`]: turning a recipe into blobs (deterministic tar + gzip, config JSON,
 //!   manifest, manifest list);
@@ -25,6 +25,7 @@
 //! Unknown repositories answer `denied` (Docker Hub does not reveal whether a private repository
 //! exists), unknown tags `manifest unknown`, and blobs outside the repository `blob unknown`.
 
+pub mod apps;
 pub mod big;
 pub mod catalog;
 pub mod distro;
