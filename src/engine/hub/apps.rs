@@ -217,7 +217,7 @@ pub fn postgres() -> Recipe {
         .env("LANG", "en_US.utf8")
         .run("mkdir /docker-entrypoint-initdb.d", tree(|t| { t.dir("docker-entrypoint-initdb.d", 0o755); }))
         .env("PG_MAJOR", "14")
-        .env("PATH", "$PATH:/usr/lib/postgresql/14/bin")
+        .env("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/14/bin")
         .env("PG_VERSION", "14.1-1.pgdg110+1")
         .run("set -ex; \t\texport PYTHONDONTWRITEBYTECODE=1; \t\tdpkgArch=\"$(dpkg --print-architecture)\"; \techo \"deb http://apt.postgresql.org/pub/repos/apt/ bullseye-pgdg main $PG_MAJOR\" > /etc/apt/sources.list.d/pgdg.list; \tapt-get update; \tapt-get install -y --no-install-recommends postgresql-common; \tsed -ri 's/#(create_main_cluster) .*$/\\1 = false/' /etc/postgresql-common/createcluster.conf; \tapt-get install -y --no-install-recommends \t\t\"postgresql-$PG_MAJOR=$PG_VERSION\" \t; \t\trm -rf /var/lib/apt/lists/*; \t\tpostgres --version", install)
         .run("set -eux; \tdpkg-divert --add --rename --divert \"/usr/share/postgresql/postgresql.conf.sample.dpkg\" \"/usr/share/postgresql/$PG_MAJOR/postgresql.conf.sample\"; \tcp -v /usr/share/postgresql/postgresql.conf.sample.dpkg /usr/share/postgresql/postgresql.conf.sample; \tln -sv ../postgresql.conf.sample \"/usr/share/postgresql/$PG_MAJOR/\"; \tsed -ri \"s!^#?(listen_addresses)\\s*=\\s*\\S+.*!\\1 = '*'!\" /usr/share/postgresql/postgresql.conf.sample; \tgrep -F \"listen_addresses = '*'\" /usr/share/postgresql/postgresql.conf.sample", tree(|t| { t.link("usr/share/postgresql/14/postgresql.conf.sample", "../postgresql.conf.sample"); }))
@@ -277,13 +277,12 @@ pub fn node(version: &str, alpine: bool) -> Recipe {
             .link("usr/bin/python", "python3");
         });
         let mut user = deb_user("node", 1000, "/home/node", "/bin/bash");
-        user.dir_owned("home/node", 0o755, 1000, 1000)
-            .merge(node_bins);
+        user.dir_owned("home/node", 0o755, 1000, 1000);
         Build::from(distro::debian("bullseye", false, "2021-12-21T01:22:45.396102478Z"), "2021-12-21T03:31:07.620211713Z", DV)
             .run("set -eux; \tapt-get update; \tapt-get install -y --no-install-recommends \t\tca-certificates \t\tcurl \t\tgnupg \t\tnetbase \t\twget \t\tgit \t\topenssh-client \t\tautoconf \t\tautomake \t\tbzip2 \t\tdpkg-dev \t\tfile \t\tg++ \t\tgcc \t\tmake \t\tpatch \t\tunzip \t\txz-utils \t\tzlib1g-dev \t; \trm -rf /var/lib/apt/lists/*", deps)
-            .run("groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell /bin/bash --create-home node", deb_user("node", 1000, "/home/node", "/bin/bash"))
+            .run("groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell /bin/bash --create-home node", user)
             .env("NODE_VERSION", version)
-            .run("ARCH= && dpkgArch=\"$(dpkg --print-architecture)\"   && curl -fsSLO --compressed \"https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz\"   && tar -xJf \"node-v$NODE_VERSION-linux-$ARCH.tar.xz\" -C /usr/local --strip-components=1 --no-same-owner   && ln -s /usr/local/bin/node /usr/local/bin/nodejs   && node --version   && npm --version", user)
+            .run("ARCH= && dpkgArch=\"$(dpkg --print-architecture)\"   && curl -fsSLO --compressed \"https://nodejs.org/dist/v$NODE_VERSION/node-v$NODE_VERSION-linux-$ARCH.tar.xz\"   && tar -xJf \"node-v$NODE_VERSION-linux-$ARCH.tar.xz\" -C /usr/local --strip-components=1 --no-same-owner   && ln -s /usr/local/bin/node /usr/local/bin/nodejs   && node --version   && npm --version", node_bins)
     };
     b.env("YARN_VERSION", "1.22.17")
         .run("set -ex   && curl -fsSLO --compressed \"https://yarnpkg.com/downloads/$YARN_VERSION/yarn-v$YARN_VERSION.tar.gz\"   && mkdir -p /opt   && tar -xzf yarn-v$YARN_VERSION.tar.gz -C /opt/   && ln -s /opt/yarn-v$YARN_VERSION/bin/yarn /usr/local/bin/yarn   && ln -s /opt/yarn-v$YARN_VERSION/bin/yarnpkg /usr/local/bin/yarnpkg   && yarn --version", yarn)
