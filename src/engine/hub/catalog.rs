@@ -5,6 +5,7 @@
 //! Several tags name one image key (`alpine:latest` and `alpine:3.15` are the same manifest). An image
 //! key is only a name for a recipe; the digests come from synthesis.
 
+use super::apps;
 use super::distro;
 use super::images;
 use super::recipe::Recipe;
@@ -136,6 +137,131 @@ pub static IMAGES: &[ImageDef] = &[
         multiarch: false,
         recipe: images::registry,
     },
+    ImageDef {
+        key: "mysql:8.0",
+        multiarch: false,
+        recipe: || apps::mysql("8.0"),
+    },
+    ImageDef {
+        key: "mysql:5.7",
+        multiarch: false,
+        recipe: || apps::mysql("5.7"),
+    },
+    ImageDef {
+        key: "redis:6.2",
+        multiarch: true,
+        recipe: apps::redis,
+    },
+    ImageDef {
+        key: "redis:6.2-alpine",
+        multiarch: true,
+        recipe: apps::redis_alpine,
+    },
+    ImageDef {
+        key: "postgres:14",
+        multiarch: false,
+        recipe: apps::postgres,
+    },
+    ImageDef {
+        key: "node:16",
+        multiarch: false,
+        recipe: || apps::node("16.13.1", false),
+    },
+    ImageDef {
+        key: "node:17",
+        multiarch: false,
+        recipe: || apps::node("17.3.0", false),
+    },
+    ImageDef {
+        key: "node:16-alpine",
+        multiarch: false,
+        recipe: || apps::node("16.13.1", true),
+    },
+    ImageDef {
+        key: "python:3.10",
+        multiarch: false,
+        recipe: || apps::python("3.10.1", false),
+    },
+    ImageDef {
+        key: "python:3.10-slim",
+        multiarch: false,
+        recipe: || apps::python("3.10.1", true),
+    },
+    ImageDef {
+        key: "python:3.9",
+        multiarch: false,
+        recipe: || apps::python("3.9.9", false),
+    },
+    ImageDef {
+        key: "php:8.1-apache",
+        multiarch: false,
+        recipe: || apps::php("8.1.1", true),
+    },
+    ImageDef {
+        key: "php:8.1-cli",
+        multiarch: false,
+        recipe: || apps::php("8.1.1", false),
+    },
+    ImageDef {
+        key: "php:7.4-apache",
+        multiarch: false,
+        recipe: || apps::php("7.4.27", true),
+    },
+    ImageDef {
+        key: "wordpress:5.8",
+        multiarch: false,
+        recipe: apps::wordpress,
+    },
+    ImageDef {
+        key: "tomcat:9",
+        multiarch: false,
+        recipe: || apps::tomcat("9.0.56"),
+    },
+    ImageDef {
+        key: "tomcat:10",
+        multiarch: false,
+        recipe: || apps::tomcat("10.0.14"),
+    },
+    ImageDef {
+        key: "jenkins/jenkins:lts",
+        multiarch: false,
+        recipe: apps::jenkins,
+    },
+    ImageDef {
+        key: "bitnami/apache",
+        multiarch: false,
+        recipe: || apps::bitnami("apache"),
+    },
+    ImageDef {
+        key: "bitnami/nginx",
+        multiarch: false,
+        recipe: || apps::bitnami("nginx"),
+    },
+    ImageDef {
+        key: "bitnami/redis",
+        multiarch: false,
+        recipe: || apps::bitnami("redis"),
+    },
+    ImageDef {
+        key: "centos/httpd-24-centos7",
+        multiarch: false,
+        recipe: apps::centos_httpd24,
+    },
+    ImageDef {
+        key: "eboraas/apache",
+        multiarch: false,
+        recipe: || apps::community_apache2("eboraas"),
+    },
+    ImageDef {
+        key: "webdevops/apache",
+        multiarch: false,
+        recipe: || apps::community_apache2("webdevops"),
+    },
+    ImageDef {
+        key: "ulsmith/alpine-apache",
+        multiarch: false,
+        recipe: apps::alpine_apache,
+    },
 ];
 
 /// Every repository in the hub.
@@ -246,6 +372,133 @@ pub static REPOS: &[RepoDef] = &[
             ("2.7.1", "registry:2.7"),
             ("latest", "registry:2.7"),
         ],
+    },
+    RepoDef {
+        name: "library/mysql",
+        tags: &[
+            ("5", "mysql:5.7"),
+            ("5.7", "mysql:5.7"),
+            ("5.7.36", "mysql:5.7"),
+            ("8", "mysql:8.0"),
+            ("8.0", "mysql:8.0"),
+            ("8.0.27", "mysql:8.0"),
+            ("latest", "mysql:8.0"),
+        ],
+    },
+    RepoDef {
+        name: "library/redis",
+        tags: &[
+            ("6", "redis:6.2"),
+            ("6-alpine", "redis:6.2-alpine"),
+            ("6.2", "redis:6.2"),
+            ("6.2-alpine", "redis:6.2-alpine"),
+            ("6.2.6", "redis:6.2"),
+            ("alpine", "redis:6.2-alpine"),
+            ("latest", "redis:6.2"),
+        ],
+    },
+    RepoDef {
+        name: "library/postgres",
+        tags: &[
+            ("14", "postgres:14"),
+            ("14.1", "postgres:14"),
+            ("latest", "postgres:14"),
+        ],
+    },
+    RepoDef {
+        name: "library/node",
+        tags: &[
+            ("16", "node:16"),
+            ("16-alpine", "node:16-alpine"),
+            ("16.13.1", "node:16"),
+            ("17", "node:17"),
+            ("17.3.0", "node:17"),
+            ("alpine", "node:16-alpine"),
+            ("latest", "node:17"),
+            ("lts", "node:16"),
+        ],
+    },
+    RepoDef {
+        name: "library/python",
+        tags: &[
+            ("3", "python:3.10"),
+            ("3.10", "python:3.10"),
+            ("3.10-slim", "python:3.10-slim"),
+            ("3.10.1", "python:3.10"),
+            ("3.9", "python:3.9"),
+            ("3.9.9", "python:3.9"),
+            ("latest", "python:3.10"),
+            ("slim", "python:3.10-slim"),
+        ],
+    },
+    RepoDef {
+        name: "library/php",
+        tags: &[
+            ("7.4-apache", "php:7.4-apache"),
+            ("8.1-apache", "php:8.1-apache"),
+            ("8.1-cli", "php:8.1-cli"),
+            ("apache", "php:8.1-apache"),
+            ("cli", "php:8.1-cli"),
+            ("latest", "php:8.1-cli"),
+        ],
+    },
+    RepoDef {
+        name: "library/wordpress",
+        tags: &[
+            ("5.8", "wordpress:5.8"),
+            ("5.8.2", "wordpress:5.8"),
+            ("latest", "wordpress:5.8"),
+        ],
+    },
+    RepoDef {
+        name: "library/tomcat",
+        tags: &[
+            ("10", "tomcat:10"),
+            ("10.0", "tomcat:10"),
+            ("9", "tomcat:9"),
+            ("9.0", "tomcat:9"),
+            ("9.0.56", "tomcat:9"),
+            ("latest", "tomcat:10"),
+        ],
+    },
+    RepoDef {
+        name: "jenkins/jenkins",
+        tags: &[
+            ("2.319.1", "jenkins/jenkins:lts"),
+            ("latest", "jenkins/jenkins:lts"),
+            ("lts", "jenkins/jenkins:lts"),
+        ],
+    },
+    RepoDef {
+        name: "bitnami/apache",
+        tags: &[("2.4", "bitnami/apache"), ("latest", "bitnami/apache")],
+    },
+    RepoDef {
+        name: "bitnami/nginx",
+        tags: &[("1.21", "bitnami/nginx"), ("latest", "bitnami/nginx")],
+    },
+    RepoDef {
+        name: "bitnami/redis",
+        tags: &[("6.2", "bitnami/redis"), ("latest", "bitnami/redis")],
+    },
+    RepoDef {
+        name: "centos/httpd-24-centos7",
+        tags: &[("latest", "centos/httpd-24-centos7")],
+    },
+    RepoDef {
+        name: "eboraas/apache",
+        tags: &[("latest", "eboraas/apache")],
+    },
+    RepoDef {
+        name: "webdevops/apache",
+        tags: &[
+            ("latest", "webdevops/apache"),
+            ("ubuntu-18.04", "webdevops/apache"),
+        ],
+    },
+    RepoDef {
+        name: "ulsmith/alpine-apache",
+        tags: &[("latest", "ulsmith/alpine-apache")],
     },
 ];
 

@@ -1,6 +1,6 @@
 //! Application images: recipes that follow the official images' Dockerfiles step by step (httpd,
 //! nginx, registry, mysql, redis, postgres …), on top of the base distributions in
-//! [`distro`](super::distro), plus the community images `docker search` turns up.
+//! [`distro`]. Community images live in [`apps`](super::apps).
 //!
 //! Each `RUN` step's tree holds what that step leaves behind in the real image: the program as an
 //! applet stub, its real default configuration where the exam reads it, and the users it adds.

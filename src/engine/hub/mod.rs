@@ -4,7 +4,7 @@
 //!
 //! What it owns:
 //! - [`catalog`]: repositories, their tags, and the image recipe each tag names;
-//! - [`distro`] and [`images`]: the recipes — base distributions and application images written as
+//! - [`distro`], [`images`] and [`apps`]: the recipes — base distributions and application images written as
 //!   the official Dockerfiles build them (history, layers, config);
 //! - [`fs`] and [`synth`]: turning a recipe into blobs (deterministic tar + gzip, config JSON,
 //!   manifest, manifest list);
@@ -22,9 +22,21 @@
 //! machine. The tests pin a few; changing any recipe, the tar encoding or the gzip settings changes
 //! them, and that is a breaking change for CHANGELOG.md.
 //!
+//! Repositories are named by their path inside the registry (`library/ubuntu`, `bitnami/apache`),
+//! as the [`Registry`] trait's callers pass them after reference normalisation.
+//!
+//! Applets: programs in hub images are stubs whose content is `#!drydock-applet NAME\n` (see
+//! [`fs::applet_body`]); NAME is the file's name (`bash`, `httpd`, `yum` …) except for entrypoint
+//! scripts that differ per image, which carry the image's name: `nginx-docker-entrypoint.sh`,
+//! `mysql-docker-entrypoint.sh`, `redis-docker-entrypoint.sh`, `postgres-docker-entrypoint.sh`,
+//! `node-docker-entrypoint.sh`, `wordpress-docker-entrypoint.sh`, `registry-entrypoint.sh`,
+//! `bitnami-<app>-entrypoint.sh` / `-run.sh` / `-setup.sh`, `webdevops-entrypoint`,
+//! `ulsmith-start.sh`. Shared libraries and modules are small placeholder files, not applets.
+//!
 //! Unknown repositories answer `denied` (Docker Hub does not reveal whether a private repository
 //! exists), unknown tags `manifest unknown`, and blobs outside the repository `blob unknown`.
 
+pub mod apps;
 pub mod big;
 pub mod catalog;
 pub mod distro;

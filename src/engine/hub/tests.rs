@@ -397,9 +397,9 @@ fn big_image_streams_and_verifies() {
 
 #[test]
 fn catalog_is_big_enough_and_consistent() {
-    assert!(catalog::REPOS.len() >= 10, "{} repos", catalog::REPOS.len());
+    assert!(catalog::REPOS.len() >= 22, "{} repos", catalog::REPOS.len());
     let tags: usize = catalog::REPOS.iter().map(|r| r.tags.len()).sum();
-    assert!(tags >= 40);
+    assert!(tags >= 45);
     for r in catalog::REPOS {
         for (t, k) in r.tags {
             assert!(catalog::image_index(k).is_some(), "{}:{t} → {k}", r.name);
@@ -407,4 +407,32 @@ fn catalog_is_big_enough_and_consistent() {
     }
     let keys: BTreeSet<_> = catalog::IMAGES.iter().map(|i| i.key).collect();
     assert_eq!(keys.len(), catalog::IMAGES.len(), "image keys unique");
+}
+
+#[test]
+fn every_repository_is_searchable() {
+    for r in catalog::REPOS {
+        let short = r.name.strip_prefix("library/").unwrap_or(r.name);
+        assert!(
+            search::INDEX.iter().any(|e| e.0 == short),
+            "{short} missing from the search index"
+        );
+    }
+}
+
+#[test]
+fn synthesising_the_whole_hub_is_fast() {
+    let hub = Hub::new();
+    let start = std::time::Instant::now();
+    let mut bytes = 0usize;
+    for repo in catalog::REPOS {
+        for img in hub.repo_images(repo.name).expect("images") {
+            bytes += img.layers.iter().map(|l| l.blob.bytes.len()).sum::<usize>();
+        }
+    }
+    let took = start.elapsed();
+    // Generous for unoptimised test builds; a release build takes a fraction of this.
+    assert!(took.as_secs() < 10, "{took:?}");
+    assert!(bytes < 8 * 1024 * 1024, "{bytes} bytes of layers");
+    eprintln!("synthesised the hub in {took:?}, {bytes} bytes of layers");
 }
