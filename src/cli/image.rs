@@ -569,7 +569,7 @@ pub(super) fn search(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
     let limit = p.int("limit").unwrap_or(25);
     let filters = filters_of(p);
     let mut results = engine.search(&p.args[0], limit, &filters)?;
-    results.sort_by(|a, b| b.star_count.cmp(&a.star_count));
+    results.sort_by_key(|r| std::cmp::Reverse(r.star_count));
     let trunc = !p.bool("no-trunc");
     let format = p
         .str("format")
