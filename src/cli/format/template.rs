@@ -3865,6 +3865,42 @@ mod tests {
                 ok("[linux]"),
             ),
             ("{{block \"b\" .Client.Arch}}<{{.}}>{{end}}", ok("<amd64>")),
+            (
+                "{{.Client\n",
+                err("template: version:2: unclosed action started at version:1"),
+            ),
+            (
+                "{{.Client\n \"x\n\"}}",
+                err(
+                    "template: version:2: unterminated quoted string in action started at version:1",
+                ),
+            ),
+            (
+                "{{if .Client}}\n{{else}}{{else}}{{end}}",
+                err("template: version:2: expected end; found {{else}}"),
+            ),
+            (
+                "{{range $i := .Client}}{{end}}",
+                err(
+                    "template: version:1:14: executing \"version\" at <.Client>: range can't iterate over {{} 20.10.24+dfsg1 1.41 1.41 297e128 go1.19.8 linux amd64 Thu May  7 21:09:36 2026 default true}",
+                ),
+            ),
+            (
+                "{{range .Client.Platform.Name}}x{{else}}empty{{end}}",
+                err(
+                    "template: version:1:15: executing \"version\" at <.Client.Platform.Name>: range can't iterate over ",
+                ),
+            ),
+            (
+                "{{.Client.Version | printf \"%s\" | len}} {{index .Server.Components 0 | printf \"%+v\"}}",
+                ok(
+                    "14 {Name:Engine Version:20.10.24+dfsg1 Details:map[ApiVersion:1.41 Arch:amd64 BuildTime:Thu May  7 21:09:36 2026 Experimental:false GitCommit:5d6db84 GoVersion:go1.19.8 KernelVersion:6.18.44-fc-v669 MinAPIVersion:1.12 Os:linux]}",
+                ),
+            ),
+            (
+                "{{print .Client.Experimental 1.0 2}} {{printf \"%v %.1f %5.1f|%-7.2e|%g\" 2.0 2.25 -1.0 12345.678 1e21}}",
+                ok("true 1 2 2 2.2  -1.0|1.23e+04|1e+21"),
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(
