@@ -278,3 +278,32 @@ fn usage_and_unknown_commands() {
         ])
     );
 }
+
+#[test]
+fn templates_follow_go_and_docker() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull centos:7").2, 0);
+    snapshot!(
+        "templates",
+        t.transcript(&[
+            "images --format '{{json .}}'",
+            "images --format '{{.Foo}}'",
+            "images --format '{{.Foo}'",
+            "images --format 'table {{.Repository}}\\t{{.Foo}}'",
+            "images --format '{{upper .Repository}} {{printf \"%-10s|\" .Tag}} {{len .ID}}'",
+            "image inspect --format '{{.ContainerConfig.HostName}}' centos:7",
+            "image inspect --format '{{.ContainerConfig.Hostname}}' centos:7",
+            "image inspect --format '{{.Foo}' centos:7",
+            "image inspect --format '{{.Config.Labels.foo}} {{index .Config.Labels \"org.label-schema.name\"}}' centos:7",
+            "image inspect --format '{{.Metadata.LastTagTime}} {{.RepoTags}} {{json .Config.Cmd}} {{.Config.Cmd}}' centos:7",
+            "image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' centos:7",
+            "image inspect --format '{{join .RepoTags \",\"}} {{.Size}} {{json .Config.Labels}}' centos:7",
+        ])
+    );
+    assert_eq!(t.docker("tag centos:7 c:1").2, 0);
+    let (out, _, _) = t.docker("image inspect --format '{{.Metadata.LastTagTime}}' centos:7");
+    assert!(
+        out.starts_with("2024-01-01 00:00:"),
+        "tagging sets LastTagTime from the clock: {out}"
+    );
+}

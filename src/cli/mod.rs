@@ -34,6 +34,9 @@ pub type Status = i32;
 pub(crate) struct Fail {
     pub message: String,
     pub code: i32,
+    /// docker/cli had begun a line on stdout (an inspect template failing mid-way): an empty
+    /// line goes to stdout before the error.
+    pub blank_stdout_line: bool,
 }
 
 impl Fail {
@@ -42,6 +45,7 @@ impl Fail {
         Fail {
             message: format!("Error response from daemon: {e}"),
             code: 1,
+            blank_stdout_line: false,
         }
     }
     /// A client-side error, printed as is.
@@ -49,6 +53,7 @@ impl Fail {
         Fail {
             message: message.into(),
             code: 1,
+            blank_stdout_line: false,
         }
     }
 }
@@ -144,6 +149,9 @@ pub fn docker(engine: &Engine, argv: &[String], io: &mut Io<'_>) -> Status {
     match dispatch(engine, cmd, &parsed, io) {
         Ok(code) => code,
         Err(f) => {
+            if f.blank_stdout_line {
+                let _ = io.stdout.write_all(b"\n");
+            }
             let _ = writeln!(io.stderr, "{}", f.message);
             f.code
         }

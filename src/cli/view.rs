@@ -1,9 +1,11 @@
 //! Rows for `--format`: each list command's row context (docker/cli's `imageContext`,
-//! `historyContext`, `searchContext`) as named string fields, rendered through the Go template
-//! engine and, for `table` formats, Go's tabwriter.
+//! `historyContext`, `searchContext`) as a Go struct of string fields, rendered through the Go
+//! template engine and, for `table` formats, Go's tabwriter. Also `inspect --format`, which
+//! runs the template over the object's API JSON.
 
 use super::Fail;
-use super::format::table::tabwrite;
+use super::format::template::{ExecOptions, Shape, Template, TemplateError, Value};
+use super::image::go_json_escape;
 
 /// One row's fields, in docker/cli's method names.
 pub(crate) struct Row {
@@ -12,98 +14,82 @@ pub(crate) struct Row {
     pub fields: Vec<(&'static str, String)>,
 }
 
-/// Converts Docker's `\t` / `\n` escapes in a `--format` string to real characters.
-pub(crate) fn unescape(format: &str) -> String {
-    format.replace("\\t", "\t").replace("\\n", "\n")
+impl Row {
+    /// The row as a template value. `{{json .}}` of a row marshals every field, keys sorted, with
+    /// Go's HTML escaping (docker/cli marshals the context with `encoding/json`).
+    fn to_value(&self) -> Value {
+        let mut sorted: Vec<&(&str, String)> = self.fields.iter().collect();
+        sorted.sort_by_key(|(k, _)| *k);
+        let map: serde_json::Map<String, serde_json::Value> = sorted
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+            .collect();
+        let json = go_json_escape(&serde_json::Value::Object(map).to_string());
+        let mut v = Value::structure(
+            self.type_name,
+            self.fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::str(v.clone()))),
+        );
+        if let Value::Struct(s) = &mut v {
+            s.json = Some(json);
+        }
+        v
+    }
+}
+
+fn template_error(e: TemplateError) -> Fail {
+    Fail::plain(format!("template parsing error: {e}"))
 }
 
 /// Renders rows with a Docker format string (`table …` or a raw template).
 pub(crate) fn render(format: &str, rows: &[Row], headers: &[(&str, &str)]) -> Result<String, Fail> {
-    let format = unescape(format);
-    let (is_table, tmpl) = match format.strip_prefix("table") {
-        Some(rest) => (true, rest.trim_start().to_string()),
-        None => (false, format.clone()),
-    };
-    let mut body = String::new();
-    for r in rows {
-        body.push_str(&expand(
-            &tmpl,
-            |name| {
-                r.fields
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.clone())
-            },
-            r.type_name,
-        )?);
-        body.push('\n');
-    }
-    if !is_table {
-        return Ok(body);
-    }
-    let header = expand(
-        &tmpl,
-        |name| {
-            Some(
-                headers
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map_or("<no value>", |(_, v)| v)
-                    .to_string(),
-            )
-        },
-        "",
-    )?;
-    Ok(tabwrite(&format!("{header}\n{body}")))
+    let values: Vec<Value> = rows.iter().map(Row::to_value).collect();
+    let headers = Value::string_map(headers.iter().copied());
+    super::format::render(format, &values, &headers).map_err(template_error)
 }
 
-/// Interim expansion of `{{.Field}}` placeholders (replaced by the Go template engine).
-fn expand(
-    tmpl: &str,
-    get: impl Fn(&str) -> Option<String>,
-    type_name: &str,
-) -> Result<String, Fail> {
-    let mut out = String::new();
-    let mut rest = tmpl;
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else {
-            return Err(Fail::plain(
-                "template parsing error: template: :1: unclosed action",
-            ));
-        };
-        let name = after[..j].trim().trim_start_matches('.');
-        match get(name) {
-            Some(v) => out.push_str(&v),
-            None => {
-                return Err(Fail::plain(format!(
-                    "template parsing error: template: :1:{}: executing \"\" at <.{name}>: can't evaluate field {name} in type {type_name}",
-                    i + 3
-                )));
+/// Which parts of the Engine API's JSON are Go maps (missing keys print `<no value>`) rather than
+/// structs.
+fn inspect_shape(path: &[&str]) -> Shape {
+    match path.last().copied() {
+        Some("Labels" | "ExposedPorts" | "Volumes" | "Data" | "Ports" | "Options") => Shape::Map,
+        Some(
+            "Cmd" | "Entrypoint" | "OnBuild" | "Env" | "Shell" | "RepoTags" | "RepoDigests"
+            | "Layers" | "Test",
+        ) => Shape::List,
+        Some("LastTagTime") => Shape::Time,
+        _ => Shape::Auto,
+    }
+}
+
+/// `inspect --format`: the template over the typed object; when that fails on a missing field,
+/// docker/cli retries over the raw JSON with `missingkey=error`, and that error is the one shown.
+pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<String, Fail> {
+    let text = format.replace("\\t", "\t").replace("\\n", "\n");
+    // docker/cli exits 64 when an inspect template does not parse.
+    let tmpl = Template::parse(&text).map_err(|e| Fail {
+        code: 64,
+        ..template_error(e)
+    })?;
+    let typed = Value::from_json(v, &inspect_shape);
+    match tmpl.execute(&typed) {
+        Ok(s) => Ok(s),
+        Err(_) => {
+            let raw = Value::from_json_generic(v);
+            let mut out = String::new();
+            let opts = ExecOptions {
+                missing_key_error: true,
+                ..ExecOptions::default()
+            };
+            match tmpl.execute_into(&raw, opts, &mut out) {
+                Ok(()) => Ok(out),
+                // The CLI has already started the line: stdout gets an empty one.
+                Err(e) => Err(Fail {
+                    blank_stdout_line: true,
+                    ..template_error(e)
+                }),
             }
         }
-        rest = &after[j + 2..];
     }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// `inspect --format`: the template over the object's JSON (interim: `{{.A.B}}` paths only).
-pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<String, Fail> {
-    let format = unescape(format);
-    expand(
-        &format,
-        |path| {
-            let mut cur = v;
-            for part in path.split('.').filter(|p| !p.is_empty()) {
-                cur = cur.get(part)?;
-            }
-            Some(match cur {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-        },
-        "",
-    )
 }
