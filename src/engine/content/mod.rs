@@ -2,7 +2,8 @@
 //!
 //! Lifecycle: `ingest` streams bytes into a staging file while hashing them; the file is renamed
 //! into `blobs/sha256/<hex>` only if the digest (and size, when known) match, so a blob in the store
-//! is always whole and correct. Writing a blob that already exists is success. Verification never
+//! is always whole and correct (durable once the operation syncs the filesystem before its
+//! commit point; see `fsutil`). Writing a blob that already exists is success. Verification never
 //! holds a blob in memory.
 
 use std::fs::{self, File};
@@ -147,7 +148,6 @@ impl ContentStore {
             path: tmp_dir.clone(),
             source: e.into_error(),
         })?;
-        tmp.as_file().sync_all().map_err(Self::io(&tmp_dir))?;
         let dest = self.paths.blob(&digest);
         let blobs = self.paths.blobs();
         fs::create_dir_all(&blobs).map_err(Self::io(&blobs))?;
@@ -155,7 +155,6 @@ impl ContentStore {
             path: dest.clone(),
             source: e.error,
         })?;
-        fsutil::sync_dir(Some(&blobs));
         Ok((digest, len))
     }
 
@@ -163,7 +162,7 @@ impl ContentStore {
     pub fn put(&self, bytes: &[u8]) -> Result<Digest, ContentError> {
         let d = Digest::of(bytes);
         if !self.exists(&d) {
-            fsutil::write_atomic(&self.paths.tmp(), &self.paths.blob(&d), bytes)
+            fsutil::write_atomic_nosync(&self.paths.tmp(), &self.paths.blob(&d), bytes)
                 .map_err(Self::io(self.paths.blob(&d)))?;
         }
         Ok(d)

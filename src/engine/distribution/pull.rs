@@ -194,6 +194,8 @@ pub fn pull(
         }
     }
     if changed {
+        // Everything the references will point at reaches the disk before they do.
+        super::super::fsutil::sync_filesystem(&target.paths.data_root());
         refs.save(target.paths)?;
     }
     target.images.commit(&image_id)?;
@@ -292,13 +294,13 @@ fn pull_layers(
 /// Remembers which blob a diff ID came from (Docker's `distribution/` metadata), so a later push or
 /// save can reuse the exact compressed bytes. Best effort: losing it only costs a recompression.
 fn record_distribution(paths: &Paths, blob: &Digest, diff: &Digest, repo: &str) {
-    let _ = super::super::fsutil::write_atomic(
+    let _ = super::super::fsutil::write_atomic_nosync(
         &paths.tmp(),
         &paths.diffid_by_digest(blob),
         diff.to_string().as_bytes(),
     );
     let meta = serde_json::json!([{ "Digest": blob.to_string(), "SourceRepository": format!("docker.io/{repo}"), "HMAC": "" }]);
-    let _ = super::super::fsutil::write_atomic(
+    let _ = super::super::fsutil::write_atomic_nosync(
         &paths.tmp(),
         &paths.v2metadata_by_diffid(diff),
         meta.to_string().as_bytes(),

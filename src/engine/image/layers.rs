@@ -182,7 +182,6 @@ impl LayerStore {
                 });
             }
         }
-        fsutil::sync_dir(Some(&layerdb));
         Ok(Layer {
             chain,
             diff: expected_diff.clone(),

@@ -154,8 +154,28 @@ impl ImageStore {
         self.paths.image_config(id).is_file()
     }
 
+    /// The images that have a metadata directory (a local parent or a tag time), read in one
+    /// directory listing so a listing of many images does not probe each one.
+    pub fn ids_with_metadata(&self) -> std::collections::HashSet<Digest> {
+        let Ok(rd) = fs::read_dir(self.paths.image_root().join("imagedb/metadata/sha256")) else {
+            return Default::default();
+        };
+        rd.filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| Digest::from_hex(n).ok())
+            })
+            .collect()
+    }
+
     /// Loads an image, verifying that its config's bytes hash to its ID.
     pub fn get(&self, id: &Digest) -> Result<Image, StoreError> {
+        self.get_with(id, true)
+    }
+
+    /// Loads an image; `has_metadata` false skips looking for its metadata files.
+    pub fn get_with(&self, id: &Digest, has_metadata: bool) -> Result<Image, StoreError> {
         let path = self.paths.image_config(id);
         let raw = match fs::read(&path) {
             Ok(b) => b,
@@ -175,6 +195,15 @@ impl ImageStore {
                 path: path.clone(),
                 what: format!("not a valid image config: {e}"),
             })?;
+        if !has_metadata {
+            return Ok(Image {
+                id: id.clone(),
+                raw,
+                config,
+                parent: None,
+                last_tag_time: None,
+            });
+        }
         let meta = self.paths.image_metadata(id);
         let parent = match fs::read_to_string(meta.join("parent")) {
             Ok(s) => Some(Digest::parse(s.trim()).map_err(|e| StoreError::Corrupt {
@@ -202,12 +231,13 @@ impl ImageStore {
         let path = self.paths.image_config(&id);
         if !self.exists(&id) {
             let pending = self.paths.pending().join(id.hex());
-            fsutil::write_atomic(&self.paths.tmp(), &pending, b"").map_err(io_at(&pending))?;
-            fsutil::write_atomic(&self.paths.tmp(), &path, raw).map_err(io_at(&path))?;
+            fsutil::write_atomic_nosync(&self.paths.tmp(), &pending, b"")
+                .map_err(io_at(&pending))?;
+            fsutil::write_atomic_nosync(&self.paths.tmp(), &path, raw).map_err(io_at(&path))?;
         }
         if let Some(p) = parent {
             let meta = self.paths.image_metadata(&id).join("parent");
-            fsutil::write_atomic(&self.paths.tmp(), &meta, p.to_string().as_bytes())
+            fsutil::write_atomic_nosync(&self.paths.tmp(), &meta, p.to_string().as_bytes())
                 .map_err(io_at(&meta))?;
         }
         Ok(id)

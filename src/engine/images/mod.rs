@@ -32,6 +32,8 @@ pub(crate) struct Snapshot {
     pub images: BTreeMap<Digest, Image>,
     pub refs: Refs,
     pub children: HashMap<Digest, Vec<Digest>>,
+    /// Each image's size: the sum of its layers' sizes.
+    pub sizes: HashMap<Digest, u64>,
 }
 
 impl Snapshot {
@@ -48,16 +50,25 @@ impl Engine {
     pub(crate) fn snapshot(&self) -> Result<Snapshot> {
         let store = self.image_store();
         let mut images = BTreeMap::new();
-        for id in store.ids()? {
-            let img = store.get(&id)?;
-            // An image whose layers are not all registered is not (or no longer) complete.
-            if img
-                .chain_ids()
-                .last()
-                .is_none_or(|c| store.layers.exists(c))
-            {
-                images.insert(id, img);
+        let mut sizes = HashMap::new();
+        // Images share layers: read each layer record once.
+        let mut layer_size: HashMap<Digest, Option<u64>> = HashMap::new();
+        let with_meta = store.ids_with_metadata();
+        'images: for id in store.ids()? {
+            let img = store.get_with(&id, with_meta.contains(&id))?;
+            let mut size = 0;
+            for c in img.chain_ids() {
+                let s = *layer_size
+                    .entry(c.clone())
+                    .or_insert_with(|| store.layers.get(&c).ok().map(|l| l.size));
+                match s {
+                    Some(s) => size += s,
+                    // An image whose layers are not all registered is not (or no longer) complete.
+                    None => continue 'images,
+                }
             }
+            sizes.insert(id.clone(), size);
+            images.insert(id, img);
         }
         let mut refs = Refs::load(self.paths())?;
         refs.retain_images(|id| images.contains_key(id));
@@ -71,6 +82,7 @@ impl Engine {
             images,
             refs,
             children,
+            sizes,
         })
     }
 
@@ -101,15 +113,6 @@ impl Engine {
             }
         }
         Err(not_found(arg, parsed))
-    }
-
-    /// Sum of the sizes of an image's layers.
-    pub(crate) fn image_size(&self, img: &Image) -> u64 {
-        img.chain_ids()
-            .iter()
-            .filter_map(|c| self.image_store().layers.get(c).ok())
-            .map(|l| l.size)
-            .sum()
     }
 
     /// `docker images`: the daemon's `Images` with its filters, newest first.
@@ -159,7 +162,7 @@ impl Engine {
             } else if filters.dangling_only && !tags.is_empty() {
                 continue;
             }
-            let size = self.image_size(img) as i64;
+            let size = snap.sizes.get(id).copied().unwrap_or(0) as i64;
             out.push(ImageSummary {
                 containers: -1,
                 created: img.created().as_second(),
@@ -209,7 +212,7 @@ impl Engine {
         } else {
             c.comment.clone()
         };
-        let size = self.image_size(img) as i64;
+        let size = snap.sizes.get(&id).copied().unwrap_or(0) as i64;
         Ok(ImageInspect {
             id: id.to_string(),
             repo_tags: tags,
