@@ -307,3 +307,45 @@ fn templates_follow_go_and_docker() {
         "tagging sets LastTagTime from the clock: {out}"
     );
 }
+
+#[test]
+fn content_trust_pulls_the_signed_digest() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], trust: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"));
+        c.arg("--home").arg(home.path()).arg("docker").args(args);
+        if trust {
+            c.env("DOCKER_CONTENT_TRUST", "1");
+        }
+        let o = c.output().unwrap();
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            o.status.code(),
+        )
+    };
+    let (out, err, code) = run(&["pull", "alpine:3.15"], true);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("Pull (1 of 1): alpine:3.15@sha256:"),
+        "{out}"
+    );
+    assert!(
+        err.starts_with("Tagging alpine@sha256:") && err.trim_end().ends_with(" as alpine:3.15"),
+        "{err}"
+    );
+    assert!(out.ends_with("docker.io/library/alpine:3.15\n"), "{out}");
+    // A community repository has no trust data; --disable-content-trust skips the check.
+    let (_, err, code) = run(&["pull", "bitnami/nginx"], true);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("remote trust data does not exist for docker.io/bitnami/nginx"),
+        "{err}"
+    );
+    let (_, err, code) = run(&["pull", "--disable-content-trust", "bitnami/nginx"], true);
+    assert_eq!(code, Some(0), "{err}");
+    let (out, _, _) = run(&["images", "--format", "{{.Repository}}:{{.Tag}}"], false);
+    let mut listed: Vec<&str> = out.lines().collect();
+    listed.sort();
+    assert_eq!(listed, ["alpine:3.15", "bitnami/nginx:latest"]);
+}
