@@ -40,6 +40,16 @@ impl Snapshot {
     pub fn refs_to(&self, id: &Digest) -> Vec<Reference> {
         self.refs.refs_to(id)
     }
+
+    /// Every image's references at once (one pass; `refs_to` per image is quadratic), for
+    /// read-only listings.
+    pub fn ref_index(&self) -> HashMap<Digest, Vec<Reference>> {
+        let mut m: HashMap<Digest, Vec<Reference>> = HashMap::new();
+        for (r, id) in self.refs.iter() {
+            m.entry(id.clone()).or_default().push(r.clone());
+        }
+        m
+    }
     pub fn has_children(&self, id: &Digest) -> bool {
         self.children.get(id).is_some_and(|c| !c.is_empty())
     }
@@ -119,6 +129,7 @@ impl Engine {
     pub fn images(&self, all: bool, filters: &ImageFilters) -> Result<Vec<ImageSummary>> {
         let snap = self.snapshot()?;
         let filters = filters::resolve(filters, self, &snap)?;
+        let index = snap.ref_index();
         let mut out = Vec::new();
         for (id, img) in &snap.images {
             if filters.dangling_only && snap.has_children(id) {
@@ -139,8 +150,8 @@ impl Engine {
             }
             let mut tags = Vec::new();
             let mut digests = Vec::new();
-            for r in snap.refs_to(id) {
-                if !filters.reference_matches(&r)? {
+            for r in index.get(id).into_iter().flatten() {
+                if !filters.reference_matches(r)? {
                     continue;
                 }
                 if r.digest().is_some() {
