@@ -17,22 +17,21 @@ pub(crate) struct Row {
 impl Row {
     /// The row as a template value. `{{json .}}` of a row marshals every field, keys sorted, with
     /// Go's HTML escaping (docker/cli marshals the context with `encoding/json`).
-    fn to_value(&self) -> Value {
-        let mut sorted: Vec<&(&str, String)> = self.fields.iter().collect();
-        sorted.sort_by_key(|(k, _)| *k);
-        let map: serde_json::Map<String, serde_json::Value> = sorted
-            .iter()
-            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
-            .collect();
-        let json = go_json_escape(&serde_json::Value::Object(map).to_string());
+    fn to_value(&self, with_json: bool) -> Value {
         let mut v = Value::structure(
             self.type_name,
             self.fields
                 .iter()
                 .map(|(k, v)| (k.to_string(), Value::str(v.clone()))),
         );
-        if let Value::Struct(s) = &mut v {
-            s.json = Some(json);
+        if with_json && let Value::Struct(s) = &mut v {
+            let mut sorted: Vec<&(&str, String)> = self.fields.iter().collect();
+            sorted.sort_by_key(|(k, _)| *k);
+            let map: serde_json::Map<String, serde_json::Value> = sorted
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                .collect();
+            s.json = Some(go_json_escape(&serde_json::Value::Object(map).to_string()));
         }
         v
     }
@@ -44,7 +43,9 @@ fn template_error(e: TemplateError) -> Fail {
 
 /// Renders rows with a Docker format string (`table …` or a raw template).
 pub(crate) fn render(format: &str, rows: &[Row], headers: &[(&str, &str)]) -> Result<String, Fail> {
-    let values: Vec<Value> = rows.iter().map(Row::to_value).collect();
+    // Only `{{json .}}` needs a row's JSON; building it for every row costs more than the rest.
+    let with_json = format.contains("json");
+    let values: Vec<Value> = rows.iter().map(|r| r.to_value(with_json)).collect();
     let headers = Value::string_map(headers.iter().copied());
     super::format::render(format, &values, &headers).map_err(template_error)
 }

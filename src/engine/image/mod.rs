@@ -177,7 +177,11 @@ impl ImageStore {
     /// Loads an image; `has_metadata` false skips looking for its metadata files.
     pub fn get_with(&self, id: &Digest, has_metadata: bool) -> Result<Image, StoreError> {
         let path = self.paths.image_config(id);
-        let raw = match fs::read(&path) {
+        // Open and read without the size probe `fs::read` makes: listings read many small configs.
+        let raw = match fs::File::open(&path).and_then(|mut f| {
+            let mut v = Vec::with_capacity(4096);
+            io::Read::read_to_end(&mut f, &mut v).map(|_| v)
+        }) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(StoreError::NoSuchImage(id.to_string()));

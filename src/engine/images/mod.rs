@@ -64,8 +64,13 @@ impl Engine {
         // Images share layers: read each layer record once.
         let mut layer_size: HashMap<Digest, Option<u64>> = HashMap::new();
         let with_meta = store.ids_with_metadata();
-        'images: for id in store.ids()? {
-            let img = store.get_with(&id, with_meta.contains(&id))?;
+        let ids = store.ids()?;
+        let loaded = ids
+            .iter()
+            .map(|id| store.get_with(id, with_meta.contains(id)))
+            .collect::<std::result::Result<Vec<Image>, _>>()?;
+        'images: for img in loaded {
+            let id = img.id.clone();
             let mut size = 0;
             for c in img.chain_ids() {
                 let s = *layer_size
