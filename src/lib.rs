@@ -8,4 +8,5 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod shell;
 pub mod testing;

@@ -215,3 +215,9 @@ impl Engine {
             .trusted_target(r.path(), r.tag().unwrap_or("latest"))
     }
 }
+
+// Pipelines run commands in threads that share the engine.
+const _: () = {
+    const fn assert_sync<T: Sync + Send>() {}
+    assert_sync::<Engine>();
+};

@@ -1,0 +1,1 @@
+//! The shell's syntax tree. STUB: being written with the parser.

@@ -1,0 +1,1 @@
+//! The shell's parser. STUB: being written.
