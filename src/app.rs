@@ -1,16 +1,22 @@
-//! Front ends. `drydock docker ARGS…` runs one docker command with Docker's output and exit
-//! status; `--home DIR` (or `DRYDOCK_HOME`) picks the state root. The shell, scripts and scenario
-//! replay arrive with the shell issue.
+//! Front ends: no arguments → the interactive shell (or a script read from a non-terminal
+//! stdin); `-c LINE` → one shell line; `FILE` → a shell script; `docker ARGS…` → one docker
+//! command with Docker's output and exit status. `--home DIR` (or `DRYDOCK_HOME`) picks the state
+//! root. Each exits with the status of the last command, as `sh` does.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::cli;
 use crate::engine::{self, Engine};
+use crate::repl;
+use crate::shell::Shell;
 
 const USAGE: &str = "drydock: a Docker 20.10 exam lab in one binary
 
 Usage:
+  drydock [--home DIR]                  the interactive shell (a script when stdin is not a terminal)
+  drydock [--home DIR] -c 'LINE'        run one shell line
+  drydock [--home DIR] FILE [ARGS...]   run a shell script
   drydock [--home DIR] docker ARGS...   run one docker command (output and exit status as Docker's)
 
 State lives in --home DIR, else $DRYDOCK_HOME, else $XDG_DATA_HOME/drydock or ~/.local/share/drydock.
@@ -40,42 +46,82 @@ pub fn run(args: Vec<String>) -> i32 {
         }
     }
     let home = home.unwrap_or_else(engine::default_home);
-    match rest.first().map(String::as_str) {
-        Some("docker") => {
-            let engine = match Engine::open(&home) {
-                Ok(e) => e,
-                Err(e) => {
-                    eprintln!("drydock: cannot open the store at {}: {e}", home.display());
-                    return 1;
-                }
-            };
-            let stdin = std::io::stdin();
-            let stdout = std::io::stdout();
-            let stdin_tty = stdin.is_terminal();
-            let stdout_tty = stdout.is_terminal();
-            let mut inp = stdin.lock();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let mut err = std::io::stderr();
-            let env = |k: &str| std::env::var(k).ok();
-            let mut io = cli::Io {
-                stdin: &mut inp,
-                stdout: &mut out,
-                stderr: &mut err,
-                stdin_tty,
-                stdout_tty,
-                env: &env,
-            };
-            let code = cli::docker(&engine, &rest[1..], &mut io);
-            let _ = out.flush();
-            code
+    let first = rest.first().map(String::as_str);
+    if matches!(first, Some("--help") | Some("-h") | Some("help")) {
+        print!("{USAGE}");
+        return 0;
+    }
+    let engine = match Engine::open(&home) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("drydock: cannot open the store at {}: {e}", home.display());
+            return 1;
         }
-        Some("--help") | Some("-h") | Some("help") | None => {
-            print!("{USAGE}");
-            0
-        }
-        Some(other) => {
-            eprintln!("drydock: unknown command '{other}'\n\n{USAGE}");
+    };
+    match first {
+        Some("docker") => docker(&engine, &rest[1..]),
+        Some("-c") => match rest.get(1) {
+            Some(line) => {
+                let mut shell = Shell::host(&engine);
+                shell.state.args = rest[2..].to_vec();
+                repl::run_line(&mut shell, line, false)
+            }
+            None => {
+                eprintln!("drydock: -c: option requires an argument");
+                2
+            }
+        },
+        Some(flag) if flag.starts_with('-') => {
+            eprintln!("drydock: {flag}: invalid option\n\n{USAGE}");
             2
         }
+        Some(file) => {
+            let src = match std::fs::read_to_string(file) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!(
+                        "drydock: {file}: {}",
+                        crate::shell::builtins::io_error_text(&e)
+                    );
+                    return 127;
+                }
+            };
+            let mut shell = Shell::host(&engine);
+            shell.state.name = file.to_string();
+            shell.state.args = rest[1..].to_vec();
+            repl::run_line(&mut shell, &src, false)
+        }
+        None if std::io::stdin().is_terminal() => repl::run(&engine),
+        None => {
+            let mut src = String::new();
+            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut src) {
+                eprintln!("drydock: reading the script from stdin: {e}");
+                return 1;
+            }
+            let mut shell = Shell::host(&engine);
+            repl::run_line(&mut shell, &src, false)
+        }
     }
+}
+
+fn docker(engine: &Engine, args: &[String]) -> i32 {
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let stdin_tty = stdin.is_terminal();
+    let stdout_tty = stdout.is_terminal();
+    let mut inp = stdin.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    let env = |k: &str| std::env::var(k).ok();
+    let mut io = cli::Io {
+        stdin: &mut inp,
+        stdout: &mut out,
+        stderr: &mut err,
+        stdin_tty,
+        stdout_tty,
+        env: &env,
+    };
+    let code = cli::docker(engine, args, &mut io);
+    let _ = out.flush();
+    code
 }

@@ -21,3 +21,23 @@ impl Commands for Host {
         HOST.iter().collect()
     }
 }
+
+/// The text coreutils print for an I/O error (`No such file or directory`), without Rust's
+/// `(os error 2)` suffix.
+pub fn io_error_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "Is a directory".into(),
+        std::io::ErrorKind::NotADirectory => "Not a directory".into(),
+        std::io::ErrorKind::AlreadyExists => "File exists".into(),
+        std::io::ErrorKind::DirectoryNotEmpty => "Directory not empty".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}

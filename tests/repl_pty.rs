@@ -1,0 +1,162 @@
+//! The REPL driven through a pseudo-terminal, as a learner types: the prompt, tab completion from
+//! the command tables, Ctrl-C stopping a running command without leaving the shell, and `exit`.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Pty {
+    master: File,
+    child: Child,
+    seen: String,
+}
+
+impl Pty {
+    fn spawn(home: &std::path::Path) -> Pty {
+        let mut master: libc::c_int = 0;
+        let mut slave: libc::c_int = 0;
+        let mut ws = libc::winsize {
+            ws_row: 40,
+            ws_col: 120,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: openpty writes two descriptors into the given ints; the other pointers are null
+        // or valid.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                &mut ws,
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        // SAFETY: both descriptors were just returned by openpty and are owned here.
+        let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
+        cmd.arg("--home")
+            .arg(home)
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR");
+        cmd.stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        // SAFETY: setsid and ioctl are async-signal-safe; they make the pty the child's
+        // controlling terminal so Ctrl-C reaches it as SIGINT.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn drydock");
+        // Non-blocking reads, so waiting has a deadline.
+        // SAFETY: fcntl on a descriptor we own.
+        unsafe {
+            let fl = libc::fcntl(master.as_raw_fd(), libc::F_GETFL);
+            libc::fcntl(master.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK);
+        }
+        Pty {
+            master,
+            child,
+            seen: String::new(),
+        }
+    }
+
+    fn send(&mut self, s: &str) {
+        self.master.write_all(s.as_bytes()).unwrap();
+        self.master.flush().unwrap();
+    }
+
+    /// Waits until the output since the last call contains `what`; returns that output.
+    fn expect(&mut self, what: &str, within: Duration) -> String {
+        let start = Instant::now();
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(i) = self.seen.find(what) {
+                let upto = self.seen[..i + what.len()].to_string();
+                self.seen = self.seen[i + what.len()..].to_string();
+                return upto;
+            }
+            match self.master.read(&mut buf) {
+                Ok(0) => {}
+                Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                Err(_) => {}
+            }
+            assert!(
+                start.elapsed() < within,
+                "did not see {what:?} within {within:?}; output so far: {:?}",
+                self.seen
+            );
+        }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const PROMPT: &str = "root@drydock:~# ";
+
+#[test]
+fn prompt_completion_ctrl_c_and_exit() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    let welcome = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(welcome.contains("Welcome to drydock"), "{welcome}");
+
+    // Tab completes the command name, then the docker subcommand.
+    t.send("doc\t");
+    t.expect("docker ", Duration::from_secs(5));
+    t.send("sea\t");
+    t.expect("search ", Duration::from_secs(5));
+    t.send("--lim\t");
+    t.expect("--limit ", Duration::from_secs(5));
+    t.send("1 redis\r");
+    let out = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(out.contains("NAME") && out.contains("redis"), "{out}");
+
+    // Ctrl-C at the prompt drops the line and keeps the shell.
+    t.send("docker images\x03");
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    // Ctrl-C stops a running command (status 130) and the shell stays.
+    t.send("sleep 30\r");
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    t.send("\x03");
+    t.expect(PROMPT, Duration::from_secs(5));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    t.send("echo status=$?\r");
+    t.expect("status=130", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    t.send("exit 3\r");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = t.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "shell did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(3));
+    // The history was kept in the virtual host's /root/.bash_history.
+    let hist = std::fs::read_to_string(home.path().join("root/.bash_history")).unwrap();
+    assert!(hist.contains("docker search --limit 1 redis"), "{hist}");
+}
