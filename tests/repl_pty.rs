@@ -18,7 +18,7 @@ impl Pty {
     fn spawn(home: &std::path::Path) -> Pty {
         let mut master: libc::c_int = 0;
         let mut slave: libc::c_int = 0;
-        let mut ws = libc::winsize {
+        let ws = libc::winsize {
             ws_row: 40,
             ws_col: 120,
             ws_xpixel: 0,
