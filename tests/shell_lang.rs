@@ -763,3 +763,94 @@ fn printf_and_stdin() {
         "doc\n"
     );
 }
+
+/// Tricky cases run by both drydock and the machine's bash (when there is one), comparing stdout
+/// and status. Only commands whose behaviour our test table shares with bash's builtins are used.
+#[test]
+fn agrees_with_bash() {
+    let Ok(probe) = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("true")
+        .status()
+    else {
+        eprintln!("no bash on this machine: comparison skipped");
+        return;
+    };
+    assert!(probe.success());
+    let cases = [
+        "A='a  b  c'; printf '[%s]' $A; echo",
+        "A='  x  '; printf '[%s]' \"$A\" $A; echo",
+        "printf '[%s]' a\"b c\"d 'e'f\\ g; echo",
+        "printf '[%s]' \"$(printf 'x\\n\\n\\n')\"; echo",
+        "printf '[%s]' $(echo '*.none'); echo",
+        "printf '[%s]' *.t* [bc]* ?.log; echo",
+        "printf '[%s]' '*'.txt \"?\".log; echo",
+        "printf '[%s]' ${U:-'a b'} \"${U:-x  y}\"; echo",
+        "E=; printf '[%s]' ${E:-} \"${E}\" ${E-set}; echo",
+        "printf '[%s]' x${U}y \"\"; echo",
+        "echo $(echo '$(not run)')",
+        "echo \"`echo '\\$x'`\"",
+        "echo 'a'\"b\"\\c$'",
+        "A=1; A=2 true; echo $A",
+        "echo $((true) && echo yes)",
+        "false; echo $? $?",
+        "! false; echo $?",
+        "true && false || echo r; echo $?",
+        "cat <<EOF\n  spaced $U\n\\$ \\` \\\\ \\q\nEOF",
+        "cat <<-'E'\n\ttab $U\n\tE",
+        "cat <<A <<B\nfirst\nA\nsecond\nB",
+        "echo one \\\n two",
+        "echo \"${#U}\" ${#PWD_NOT_SET}",
+        "X=abc; echo ${#X} ${X:+set} ${X:=no}",
+        "echo a | cat; echo $?",
+        "false | true | false; echo $?",
+        "echo x 2>&1 >/dev/null",
+        "printf '%s\\n' b a > f; cat f; cat < f | cat",
+        "echo a#b #c",
+        "echo ~x ~+x",
+        r#"echo "$(echo "a)b")""#,
+        r#"printf '[%s]' "${U:-"a b"}" ${U:-"c d"}; echo"#,
+        r#"A='x y'; printf '[%s]' ${A:+$A} "${A:+$A}"; echo"#,
+        r#"printf '[%s]' "a"'b'c"$U"; echo"#,
+        r#"echo \$HOME '$HOME'"#,
+        r#"printf '[%s]' $(printf 'a b\nc'); echo"#,
+        r#"IFS=; A='a b'; printf '[%s]' $A; echo"#,
+        r#"echo "a\\b" "\a""#,
+        "(echo a; echo b) | cat",
+        "echo $( echo a # comment\n)",
+        "echo `echo a` `echo b`c",
+        r#"A=x; echo "$A"'$A'$A"#,
+        r#"echo "$" "$ " $"#,
+        r#"X='*'; echo "$X" $X"#,
+        "printf '[%s]' ''''; echo",
+        "echo a;echo b;",
+        "echo a&&echo b||echo c",
+        "true | false && echo no || echo yes",
+        r"printf 'x\n' >out 2>&1; cat out",
+        "echo ${U:-$(echo sub)} ${U-`echo bt`}",
+        "A=' a '; B=x${A}y; printf '[%s]' $B \"$B\"; echo",
+    ];
+    for src in cases {
+        let mut t = T::new();
+        for f in ["a.txt", "b.txt", "c.log", "x.t"] {
+            t.write(&format!("/root/{f}"), "");
+        }
+        let ours = t.run(src);
+        let bash = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(src)
+            .current_dir(t.dir.path().join("root"))
+            .env_remove("U")
+            .output()
+            .expect("bash runs");
+        assert_eq!(
+            (ours.stdout.as_str(), ours.status),
+            (
+                String::from_utf8_lossy(&bash.stdout).as_ref(),
+                bash.status.code().unwrap_or(-1)
+            ),
+            "{src:?} (stderr: {:?})",
+            ours.stderr
+        );
+    }
+}

@@ -104,10 +104,13 @@ impl Fields {
     }
 }
 
-/// A parameter's value: one string, or the positional parameters (`$@`, `$*`) as a list.
-enum Value {
+/// A parameter's value: one string, the positional parameters (`$@`, `$*`) as a list, or the
+/// word of `${x:-w}` / `${x:+w}`, which expands in place keeping its own quoting
+/// (`${U:-'a b'}` is one field).
+enum Value<'w> {
     One(String),
     List(Vec<String>),
+    Word(&'w Word),
 }
 
 /// Expands words for one command, with access to the shell (assignments by `${x:=w}`, command
@@ -198,10 +201,10 @@ impl Expander<'_, '_> {
                     let home = self.shell.state.get("HOME").unwrap_or("/").to_string();
                     fields.quoted(&home);
                 }
-                WordPart::Param(p) => {
-                    let v = self.param(p)?;
-                    self.value(v, fields, quoted, p.name == "*");
-                }
+                WordPart::Param(p) => match self.param(p)? {
+                    Value::Word(w) => self.parts(&w.parts, fields, quoted)?,
+                    v => self.value(v, fields, quoted, p.name == "*"),
+                },
                 WordPart::CmdSub(script) => {
                     let out = self.subst(script);
                     if quoted {
@@ -225,7 +228,7 @@ impl Expander<'_, '_> {
     }
 
     /// Adds a parameter's value to the fields.
-    fn value(&mut self, v: Value, fields: &mut Fields, quoted: bool, star: bool) {
+    fn value(&mut self, v: Value<'_>, fields: &mut Fields, quoted: bool, star: bool) {
         let ifs = self.ifs();
         match v {
             Value::One(s) if quoted => fields.quoted(&s),
@@ -252,11 +255,12 @@ impl Expander<'_, '_> {
                     fields.split(s, &ifs);
                 }
             }
+            Value::Word(_) => {}
         }
     }
 
     /// A parameter's current value (`None` when unset).
-    fn lookup(&self, name: &str) -> Option<Value> {
+    fn lookup(&self, name: &str) -> Option<Value<'static>> {
         let st = &self.shell.state;
         let one = |s: String| Some(Value::One(s));
         match name {
@@ -275,13 +279,14 @@ impl Expander<'_, '_> {
         }
     }
 
-    fn param(&mut self, p: &Param) -> Result<Value, ExpandError> {
+    fn param<'w>(&mut self, p: &'w Param) -> Result<Value<'w>, ExpandError> {
         let v = self.lookup(&p.name);
         // For `:` forms, an empty value counts as unset.
         let is_set = |colon: bool, v: &Option<Value>| match v {
             None => false,
             Some(Value::One(s)) => !colon || !s.is_empty(),
             Some(Value::List(l)) => !colon || !l.is_empty(),
+            Some(Value::Word(_)) => true,
         };
         Ok(match &p.op {
             ParamOp::Get => v.unwrap_or(Value::One(String::new())),
@@ -290,6 +295,7 @@ impl Expander<'_, '_> {
                     None => 0,
                     Some(Value::One(s)) => s.chars().count(),
                     Some(Value::List(l)) => l.len(),
+                    Some(Value::Word(_)) => 0,
                 };
                 Value::One(n.to_string())
             }
@@ -297,7 +303,7 @@ impl Expander<'_, '_> {
                 if is_set(*colon, &v) {
                     v.unwrap_or(Value::One(String::new()))
                 } else {
-                    Value::One(self.string(word)?)
+                    Value::Word(word)
                 }
             }
             ParamOp::Assign { colon, word } => {
@@ -311,7 +317,7 @@ impl Expander<'_, '_> {
             }
             ParamOp::Alt { colon, word } => {
                 if is_set(*colon, &v) {
-                    Value::One(self.string(word)?)
+                    Value::Word(word)
                 } else {
                     Value::One(String::new())
                 }

@@ -595,7 +595,7 @@ impl Lexer {
         let pos = self.pos();
         self.bump();
         match self.peek() {
-            Some('(') if self.peek_at(1) == Some('(') => Err(self.err(
+            Some('(') if self.peek_at(1) == Some('(') && self.looks_arithmetic() => Err(self.err(
                 ErrorKind::Unsupported("arithmetic expansion $((…)) is not supported"),
                 pos,
             )),
@@ -631,6 +631,23 @@ impl Lexer {
             }
             _ => Ok(WordPart::Lit("$".into())),
         }
+    }
+
+    /// Whether the `((` at the cursor opens `$((…))` rather than `$(` followed by a subshell
+    /// (`$((cd /tmp) && ls)`): as bash decides, by whether its parentheses close with `))`.
+    fn looks_arithmetic(&self) -> bool {
+        let mut depth = 0usize;
+        let mut j = self.i + 2;
+        while let Some(&c) = self.chars.get(j) {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => return self.chars.get(j + 1) == Some(&')'),
+                ')' => depth -= 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        true
     }
 
     /// The rest of `${…}` after `${`.

@@ -403,3 +403,455 @@ fn assignment(w: &Word) -> Option<Assign> {
 pub fn single_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::ast::{Param, ParamOp, Script};
+
+    fn lit(s: &str) -> WordPart {
+        WordPart::Lit(s.into())
+    }
+
+    fn q(s: &str) -> WordPart {
+        WordPart::Quoted(s.into())
+    }
+
+    fn var(name: &str) -> WordPart {
+        WordPart::Param(Param {
+            name: name.into(),
+            op: ParamOp::Get,
+        })
+    }
+
+    /// The words of the only simple command of `src`.
+    fn words(src: &str) -> Vec<Vec<WordPart>> {
+        let script = parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        let [item] = script.items.as_slice() else {
+            panic!("{src:?}: {} items", script.items.len())
+        };
+        let [Command::Simple(c)] = item.first.commands.as_slice() else {
+            panic!("{src:?}: not one simple command")
+        };
+        c.words.iter().map(|w| w.parts.clone()).collect()
+    }
+
+    #[test]
+    fn words_keep_their_quoting() {
+        let cases: Vec<(&str, Vec<Vec<WordPart>>)> = vec![
+            ("a b", vec![vec![lit("a")], vec![lit("b")]]),
+            ("'a b'c", vec![vec![q("a b"), lit("c")]]),
+            ("a\\ b", vec![vec![lit("a"), q(" "), lit("b")]]),
+            ("''", vec![vec![q("")]]),
+            (
+                "\"x $A\"",
+                vec![vec![WordPart::Double(vec![q("x "), var("A")])]],
+            ),
+            (
+                "$A$1$?$#$@",
+                vec![vec![var("A"), var("1"), var("?"), var("#"), var("@")]],
+            ),
+            ("${A}b", vec![vec![var("A"), lit("b")]]),
+            ("$12", vec![vec![var("1"), lit("2")]]),
+            (
+                "~ ~/x a~ ~u",
+                vec![
+                    vec![WordPart::Tilde],
+                    vec![WordPart::Tilde, lit("/x")],
+                    vec![lit("a~")],
+                    vec![lit("~u")],
+                ],
+            ),
+            ("a#b #c", vec![vec![lit("a#b")]]),
+            ("$ x$", vec![vec![lit("$")], vec![lit("x$")]]),
+            ("a\\\nb", vec![vec![lit("a"), lit("b")]]),
+            ("\"\\a\\$\"", vec![vec![WordPart::Double(vec![q("\\a$")])]]),
+        ];
+        for (src, want) in cases {
+            // Adjacent literal pieces may be split differently; compare after merging.
+            let got: Vec<Vec<WordPart>> = words(src).into_iter().map(merge).collect();
+            let want: Vec<Vec<WordPart>> = want.into_iter().map(merge).collect();
+            assert_eq!(got, want, "{src:?}");
+        }
+    }
+
+    fn merge(parts: Vec<WordPart>) -> Vec<WordPart> {
+        let mut out: Vec<WordPart> = Vec::new();
+        for p in parts {
+            match (out.last_mut(), p) {
+                (Some(WordPart::Lit(a)), WordPart::Lit(b)) => a.push_str(&b),
+                (_, p) => out.push(p),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn structure() {
+        let s = parse("A=1 B=x cmd a >f 2>&1 | b && ! c || d; e\nf").expect("parses");
+        assert_eq!(s.items.len(), 3);
+        let first = &s.items[0];
+        assert_eq!(first.rest.len(), 2);
+        assert_eq!(first.rest[0].0, AndOrOp::And);
+        assert!(first.rest[0].1.negated);
+        assert_eq!(first.rest[1].0, AndOrOp::Or);
+        let Command::Simple(c) = &first.first.commands[0] else {
+            panic!("simple")
+        };
+        let names: Vec<&str> = c.assigns.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+        assert_eq!(c.words.len(), 2);
+        assert_eq!(c.redirects[0].fd, 1);
+        assert!(matches!(c.redirects[0].kind, RedirKind::Write(_)));
+        assert_eq!(
+            c.redirects[1],
+            Redirect {
+                fd: 2,
+                kind: RedirKind::Dup(1)
+            }
+        );
+        assert_eq!(first.first.commands.len(), 2);
+    }
+
+    #[test]
+    fn redirection_forms() {
+        let cases: Vec<(&str, u32, fn(&RedirKind) -> bool)> = vec![
+            ("a <f", 0, |k| matches!(k, RedirKind::Read(_))),
+            ("a >f", 1, |k| matches!(k, RedirKind::Write(_))),
+            ("a >|f", 1, |k| matches!(k, RedirKind::Write(_))),
+            ("a >>f", 1, |k| matches!(k, RedirKind::Append(_))),
+            ("a 2>f", 2, |k| matches!(k, RedirKind::Write(_))),
+            ("a 2>>f", 2, |k| matches!(k, RedirKind::Append(_))),
+            ("a 1>f", 1, |k| matches!(k, RedirKind::Write(_))),
+            ("a 7>f", 7, |k| matches!(k, RedirKind::Write(_))),
+            ("a >&2", 1, |k| *k == RedirKind::Dup(2)),
+            ("a 2>&1", 2, |k| *k == RedirKind::Dup(1)),
+            ("a 2>&-", 2, |k| *k == RedirKind::Close),
+            ("a &>f", 1, |k| matches!(k, RedirKind::WriteBoth(_))),
+            ("a >&f", 1, |k| matches!(k, RedirKind::WriteBoth(_))),
+            ("a &>>f", 1, |k| matches!(k, RedirKind::AppendBoth(_))),
+            ("a <<E\nx\nE", 0, |k| matches!(k, RedirKind::HereDoc(_))),
+        ];
+        for (src, fd, check) in cases {
+            let s = parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+            let Command::Simple(c) = &s.items[0].first.commands[0] else {
+                panic!("simple")
+            };
+            assert_eq!(c.redirects.len(), 1, "{src:?}");
+            assert_eq!(c.redirects[0].fd, fd, "{src:?}");
+            assert!(
+                check(&c.redirects[0].kind),
+                "{src:?}: {:?}",
+                c.redirects[0].kind
+            );
+        }
+        // `2 >f` is an argument 2 and a redirection of stdout.
+        let w = words("a 2 >f");
+        assert_eq!(w.len(), 2);
+    }
+
+    #[test]
+    fn here_document_bodies() {
+        let body = |src: &str| -> Vec<WordPart> {
+            let s = parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+            let Command::Simple(c) = &s.items[0].first.commands[0] else {
+                panic!("simple")
+            };
+            match &c.redirects[0].kind {
+                RedirKind::HereDoc(d) => d.body.clone(),
+                k => panic!("{k:?}"),
+            }
+        };
+        assert_eq!(
+            body("cat <<EOF\na $B\nEOF"),
+            vec![q("a "), var("B"), q("\n")]
+        );
+        assert_eq!(body("cat <<'EOF'\na $B\nEOF"), vec![q("a $B\n")]);
+        assert_eq!(body("cat <<\"E F\"\n$B\nE F"), vec![q("$B\n")]);
+        assert_eq!(body("cat <<-EOF\n\tx\n\tEOF"), vec![q("x\n")]);
+        assert_eq!(
+            body("cat <<EOF\n\"q\" \\$ \\x\nEOF"),
+            vec![q("\"q\" $ \\x\n")]
+        );
+        // The here-document body comes after the rest of the line.
+        let s = parse("cat <<EOF | cat\nbody\nEOF\necho after").expect("parses");
+        assert_eq!(s.items.len(), 2);
+        assert_eq!(s.items[0].first.commands.len(), 2);
+    }
+
+    #[test]
+    fn command_substitution_nests() {
+        for src in [
+            "echo $(echo $(echo a) | cat)",
+            "echo $(echo ')' \"(\" )",
+            "echo $(echo a; echo b)",
+            "echo \"$(echo \"inner quotes\")\"",
+            "echo `echo a | cat`",
+            "echo $(cat <<EOF\n)\nEOF\n)",
+            "echo $( (echo sub) )",
+        ] {
+            let w = words(src);
+            assert!(
+                w.iter().flatten().any(|p| matches!(p, WordPart::CmdSub(_))
+                    || matches!(p, WordPart::Double(i) if matches!(i[..], [WordPart::CmdSub(_)]))),
+                "{src:?}: {w:?}"
+            );
+        }
+        let w = words("echo $(echo a | cat)");
+        let WordPart::CmdSub(Script { items }) = &w[1][0] else {
+            panic!("{w:?}")
+        };
+        assert_eq!(items[0].first.commands.len(), 2);
+    }
+
+    #[test]
+    fn syntax_errors() {
+        let cases: &[(&str, &str, bool, (u32, u32))] = &[
+            (
+                "echo 'a",
+                "syntax error: unexpected end of file while looking for matching `''",
+                true,
+                (1, 6),
+            ),
+            (
+                "echo \"a",
+                "syntax error: unexpected end of file while looking for matching `\"'",
+                true,
+                (1, 6),
+            ),
+            (
+                "echo `a",
+                "syntax error: unexpected end of file while looking for matching ``'",
+                true,
+                (1, 6),
+            ),
+            (
+                "echo $(a",
+                "syntax error: unexpected end of file while looking for matching `)'",
+                true,
+                (1, 8),
+            ),
+            (
+                "echo ${a",
+                "syntax error: unexpected end of file while looking for matching `}'",
+                true,
+                (1, 6),
+            ),
+            (
+                "(echo a",
+                "syntax error: unexpected end of file while looking for matching `)'",
+                true,
+                (1, 1),
+            ),
+            (
+                "echo a |",
+                "syntax error: unexpected end of file",
+                true,
+                (1, 9),
+            ),
+            (
+                "echo a &&",
+                "syntax error: unexpected end of file",
+                true,
+                (1, 10),
+            ),
+            (
+                "echo a ||\n",
+                "syntax error: unexpected end of file",
+                true,
+                (2, 1),
+            ),
+            (
+                "cat <<EOF",
+                "syntax error: unexpected end of file in here-document (wanted `EOF')",
+                true,
+                (1, 10),
+            ),
+            (
+                "cat <<EOF\nbody",
+                "syntax error: unexpected end of file in here-document (wanted `EOF')",
+                true,
+                (2, 1),
+            ),
+            (
+                "| foo",
+                "syntax error: near unexpected token `|'",
+                false,
+                (1, 1),
+            ),
+            (
+                "a ;; b",
+                "syntax error: near unexpected token `;;'",
+                false,
+                (1, 3),
+            ),
+            (
+                "; a",
+                "syntax error: near unexpected token `;'",
+                false,
+                (1, 1),
+            ),
+            (
+                "a && && b",
+                "syntax error: near unexpected token `&&'",
+                false,
+                (1, 6),
+            ),
+            (
+                "echo a |\n| b",
+                "syntax error: near unexpected token `|'",
+                false,
+                (2, 1),
+            ),
+            (
+                "a >",
+                "syntax error: near unexpected token `newline'",
+                false,
+                (1, 4),
+            ),
+            (
+                "a >\nb",
+                "syntax error: near unexpected token `newline'",
+                false,
+                (1, 4),
+            ),
+            (
+                "a > | b",
+                "syntax error: near unexpected token `|'",
+                false,
+                (1, 5),
+            ),
+            (
+                "a 2>&x",
+                "syntax error: near unexpected token `x'",
+                false,
+                (1, 6),
+            ),
+            (
+                "cat <<",
+                "syntax error: near unexpected token `newline'",
+                false,
+                (1, 5),
+            ),
+            (
+                "a )",
+                "syntax error: near unexpected token `)'",
+                false,
+                (1, 3),
+            ),
+            (
+                "()",
+                "syntax error: near unexpected token `)'",
+                false,
+                (1, 2),
+            ),
+            (
+                "a &",
+                "background jobs (&) are not supported",
+                false,
+                (1, 3),
+            ),
+            (
+                "echo $((1+2))",
+                "arithmetic expansion $((…)) is not supported",
+                false,
+                (1, 6),
+            ),
+            ("echo ${a/b/c}", "${a/b/c}: bad substitution", false, (1, 6)),
+            (
+                "if true; then a; fi",
+                "`if' is not supported by this shell",
+                false,
+                (1, 1),
+            ),
+        ];
+        for (src, msg, incomplete, (line, col)) in cases {
+            let e = parse(src).expect_err(src);
+            assert_eq!(e.to_string(), *msg, "{src:?}");
+            assert_eq!(e.is_incomplete(), *incomplete, "{src:?}");
+            assert_eq!((e.pos.line, e.pos.col), (*line, *col), "{src:?}");
+            assert_eq!(needs_continuation(src), *incomplete, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn continuation() {
+        for src in ["echo a\\", "echo a |", "echo 'x", "cat <<EOF\nbody"] {
+            assert!(needs_continuation(src), "{src:?}");
+        }
+        for src in [
+            "echo a",
+            "echo a\\\\",
+            "echo 'a\\'",
+            "",
+            "# c \\",
+            "echo a\\\nb",
+        ] {
+            assert!(!needs_continuation(src), "{src:?}");
+        }
+        // In a script, a final backslash is literal (bash -c 'echo a\' prints `a\`).
+        assert_eq!(words("echo a\\")[1], vec![lit("a\\")]);
+        // The REPL joins lines with a newline: backslash-newline disappears.
+        assert_eq!(merge(words("echo a\\\nb")[1].clone()), vec![lit("ab")]);
+    }
+
+    #[test]
+    fn assignments_need_an_unquoted_name() {
+        let s = parse("A=1 'B'=2 C=3").expect("parses");
+        let Command::Simple(c) = &s.items[0].first.commands[0] else {
+            panic!("simple")
+        };
+        assert_eq!(c.assigns.len(), 1);
+        assert_eq!(c.words.len(), 2);
+        let s = parse("A=~/x B=a=b 1A=x").expect("parses");
+        let Command::Simple(c) = &s.items[0].first.commands[0] else {
+            panic!("simple")
+        };
+        assert_eq!(c.assigns[0].value.parts, vec![WordPart::Tilde, lit("/x")]);
+        assert_eq!(c.assigns[1].value.parts, vec![lit("a=b")]);
+        assert_eq!(c.words.len(), 1);
+    }
+
+    /// A small deterministic generator (xorshift), so the property test needs no extra crate and
+    /// fails the same way every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn string(&mut self) -> String {
+            const ALPHABET: &[char] = &[
+                'a', 'Z', '0', ' ', '\t', '\n', '\'', '"', '\\', '$', '`', '(', ')', '{', '}', '|',
+                '&', ';', '<', '>', '*', '?', '[', ']', '~', '#', '=', '!', '-', 'é', '✓',
+            ];
+            let len = (self.next() % 24) as usize;
+            (0..len)
+                .map(|_| ALPHABET[(self.next() % ALPHABET.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn single_quoting_round_trips() {
+        let mut rng = Rng(0x5eed_d0c4);
+        for _ in 0..5000 {
+            let s = rng.string();
+            let src = format!("echo {}", single_quote(&s));
+            let w = words(&src);
+            assert_eq!(w.len(), 2, "{src:?}");
+            let text: String = w[1]
+                .iter()
+                .map(|p| match p {
+                    WordPart::Quoted(t) => t.as_str(),
+                    p => panic!("{src:?}: unquoted part {p:?}"),
+                })
+                .collect();
+            assert_eq!(text, s, "{src:?}");
+        }
+    }
+}
