@@ -515,7 +515,8 @@ mod tests {
 
     #[test]
     fn redirection_forms() {
-        let cases: Vec<(&str, u32, fn(&RedirKind) -> bool)> = vec![
+        type Check = fn(&RedirKind) -> bool;
+        let cases: Vec<(&str, u32, Check)> = vec![
             ("a <f", 0, |k| matches!(k, RedirKind::Read(_))),
             ("a >f", 1, |k| matches!(k, RedirKind::Write(_))),
             ("a >|f", 1, |k| matches!(k, RedirKind::Write(_))),
