@@ -854,3 +854,27 @@ fn agrees_with_bash() {
         );
     }
 }
+
+/// Property: any string, single-quoted, comes back as exactly one argument equal to it (no
+/// splitting, globbing or expansion of what is quoted). Fixed-seed xorshift, so runs repeat.
+#[test]
+fn single_quoted_strings_run_as_one_argument() {
+    let mut t = T::new();
+    t.write("/root/a.txt", "");
+    let alphabet: Vec<char> = "aZ0 \t\n'\"\\$`(){}|&;<>*?[]~#=!-é".chars().collect();
+    let mut x: u64 = 0x0dd_c0ffee;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _ in 0..500 {
+        let len = (next() % 16) as usize;
+        let s: String = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let src = format!("printf '%s' {}", drydock::shell::parser::single_quote(&s));
+        assert_eq!(t.ok(&src), s, "{src:?}");
+    }
+}
