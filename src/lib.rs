@@ -8,5 +8,6 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod lab;
 pub mod shell;
 pub mod testing;
