@@ -400,3 +400,17 @@ steps:
     let log = String::from_utf8_lossy(&out);
     assert!(log.contains("warning: step 6"), "{log}");
 }
+
+#[test]
+fn readme_example_replays() {
+    let readme = std::fs::read_to_string(root().join("scenarios/README.md")).expect("README");
+    let example = readme
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a yaml block in scenarios/README.md");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = write(dir.path(), "example.yaml", example);
+    let outcome = scenario::run_one(&p).unwrap_or_else(|e| panic!("{e}"));
+    assert!(outcome.passed(), "{}", outcome.render());
+}
