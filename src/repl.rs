@@ -247,7 +247,7 @@ impl Highlighter for ShellHelper {
 
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        if crate::shell::parser::is_incomplete(ctx.input()) {
+        if crate::shell::parser::needs_continuation(ctx.input()) {
             Ok(ValidationResult::Incomplete)
         } else {
             Ok(ValidationResult::Valid(None))
