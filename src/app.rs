@@ -18,6 +18,9 @@ Usage:
   drydock [--home DIR] -c 'LINE'        run one shell line
   drydock [--home DIR] FILE [ARGS...]   run a shell script
   drydock [--home DIR] docker ARGS...   run one docker command (output and exit status as Docker's)
+  drydock scenario run PATH...          replay scenario transcripts (files or folders of *.yaml)
+  drydock scenario record --docker PATH rewrite a scenario's expectations from real Docker (bash + docker)
+  drydock scenario record --drydock PATH  ... from drydock's own output (an authoring aid)
 
 State lives in --home DIR, else $DRYDOCK_HOME, else $XDG_DATA_HOME/drydock or ~/.local/share/drydock.
 ";
@@ -50,6 +53,9 @@ pub fn run(args: Vec<String>) -> i32 {
     if matches!(first, Some("--help") | Some("-h") | Some("help")) {
         print!("{USAGE}");
         return 0;
+    }
+    if first == Some("scenario") {
+        return scenario(&rest[1..]);
     }
     let engine = match Engine::open(&home) {
         Ok(e) => e,
@@ -124,4 +130,45 @@ fn docker(engine: &Engine, args: &[String]) -> i32 {
     let code = cli::docker(engine, args, &mut io);
     let _ = out.flush();
     code
+}
+
+/// `drydock scenario run|record`.
+fn scenario(args: &[String]) -> i32 {
+    use crate::lab::scenario;
+    let mut out = std::io::stdout();
+    match args.first().map(String::as_str) {
+        Some("run") if args.len() > 1 => {
+            let paths: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
+            match scenario::run_paths(&paths, &mut out) {
+                Ok(summary) if summary.ok() => 0,
+                Ok(_) => 1,
+                Err(e) => {
+                    eprintln!("drydock: {e}");
+                    1
+                }
+            }
+        }
+        Some("record") if args.len() == 3 && (args[1] == "--docker" || args[1] == "--drydock") => {
+            let path = PathBuf::from(&args[2]);
+            let result = if args[1] == "--docker" {
+                scenario::record_docker(&path, &mut out)
+            } else {
+                scenario::record_drydock(&path)
+            };
+            match result {
+                Ok(r) => {
+                    println!("recorded {} ({} steps, {} changed)", path.display(), r.steps, r.changed);
+                    0
+                }
+                Err(e) => {
+                    eprintln!("drydock: {e}");
+                    1
+                }
+            }
+        }
+        _ => {
+            eprintln!("drydock: usage: drydock scenario run PATH... | drydock scenario record --docker|--drydock PATH");
+            2
+        }
+    }
 }

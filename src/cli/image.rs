@@ -458,6 +458,9 @@ pub(super) fn inspect(engine: &Engine, p: &Parsed, io: &mut Io<'_>, generic: boo
     }
     match p.str("format").filter(|f| !f.is_empty()) {
         None => out(io, &indented(&found)),
+        // docker/cli writes the formatted objects and then a newline; with none, that newline
+        // is all stdout gets.
+        Some(_) if found.is_empty() => out(io, "\n"),
         Some(f) => {
             for v in &found {
                 out(io, &format!("{}\n", super::view::inspect_template(f, v)?));
