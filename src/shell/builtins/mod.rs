@@ -11,6 +11,7 @@ mod cat;
 mod docker;
 mod echo;
 mod env;
+mod ls;
 mod misc;
 mod nav;
 #[cfg(test)]
@@ -65,6 +66,7 @@ const HOST: &[CommandDef] = &[
     def("history", "list the lines entered so far", misc::history),
     def("hostname", "print the host's name", misc::hostname),
     def("id", "print user and group ids", misc::id),
+    def("ls", "list directory contents", ls::ls),
     def("printf", "format and print arguments", echo::printf),
     def("pwd", "print the working directory", nav::pwd),
     def("sleep", "wait for some seconds", misc::sleep),
