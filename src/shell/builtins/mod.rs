@@ -11,6 +11,7 @@ mod cat;
 mod docker;
 mod echo;
 mod env;
+mod files;
 mod ls;
 mod misc;
 mod nav;
@@ -29,48 +30,36 @@ const fn def(name: &'static str, summary: &'static str, run: super::CommandFn) -
 }
 
 /// Sorted by name (a test checks), so `help` and completion list them in order.
+#[rustfmt::skip]
 const HOST: &[CommandDef] = &[
-    def(
-        "basename",
-        "strip directory and suffix from a file name",
-        misc::basename,
-    ),
+    def("basename", "strip directory and suffix from a file name", misc::basename),
     def("cat", "concatenate files and print them", cat::cat),
     def("cd", "change the working directory", nav::cd),
     def("clear", "clear the terminal screen", misc::clear),
+    def("cp", "copy files and directories", files::cp),
     def("date", "print the date and time", misc::date),
-    def(
-        "dirname",
-        "strip the last component from a file name",
-        misc::dirname,
-    ),
-    def(
-        "docker",
-        "Docker 20.10's command line (drydock's engine)",
-        docker::run,
-    ),
+    def("dirname", "strip the last component from a file name", misc::dirname),
+    def("docker", "Docker 20.10's command line (drydock's engine)", docker::run),
     def("echo", "print arguments", echo::echo),
-    def(
-        "env",
-        "print the environment, or run a command in a changed one",
-        env::env,
-    ),
+    def("env", "print the environment, or run a command in a changed one", env::env),
     def("exit", "leave the shell", misc::exit),
-    def(
-        "export",
-        "mark variables for commands' environments",
-        env::export,
-    ),
+    def("export", "mark variables for commands' environments", env::export),
     def("false", "do nothing, unsuccessfully", misc::false_),
     def("help", "list the shell's commands", which::help),
     def("history", "list the lines entered so far", misc::history),
     def("hostname", "print the host's name", misc::hostname),
     def("id", "print user and group ids", misc::id),
+    def("ln", "make links between files", files::ln),
     def("ls", "list directory contents", ls::ls),
+    def("mkdir", "make directories", files::mkdir),
+    def("mv", "move or rename files", files::mv),
     def("printf", "format and print arguments", echo::printf),
     def("pwd", "print the working directory", nav::pwd),
+    def("rm", "remove files or directories", files::rm),
+    def("rmdir", "remove empty directories", files::rmdir),
     def("sleep", "wait for some seconds", misc::sleep),
     def("tee", "copy stdin to stdout and files", cat::tee),
+    def("touch", "create files or update their times", files::touch),
     def("true", "do nothing, successfully", misc::true_),
     def("type", "tell how a name would be run", which::type_),
     def("unset", "remove variables", env::unset),
