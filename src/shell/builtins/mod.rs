@@ -12,12 +12,14 @@ mod docker;
 mod echo;
 mod env;
 mod files;
+mod headtail;
 mod ls;
 mod misc;
 mod nav;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod util;
+mod wc;
 mod which;
 
 use super::{CommandDef, Commands};
@@ -45,6 +47,7 @@ const HOST: &[CommandDef] = &[
     def("exit", "leave the shell", misc::exit),
     def("export", "mark variables for commands' environments", env::export),
     def("false", "do nothing, unsuccessfully", misc::false_),
+    def("head", "print the first lines of files", headtail::head),
     def("help", "list the shell's commands", which::help),
     def("history", "list the lines entered so far", misc::history),
     def("hostname", "print the host's name", misc::hostname),
@@ -58,11 +61,13 @@ const HOST: &[CommandDef] = &[
     def("rm", "remove files or directories", files::rm),
     def("rmdir", "remove empty directories", files::rmdir),
     def("sleep", "wait for some seconds", misc::sleep),
+    def("tail", "print the last lines of files", headtail::tail),
     def("tee", "copy stdin to stdout and files", cat::tee),
     def("touch", "create files or update their times", files::touch),
     def("true", "do nothing, successfully", misc::true_),
     def("type", "tell how a name would be run", which::type_),
     def("unset", "remove variables", env::unset),
+    def("wc", "count lines, words and bytes", wc::wc),
     def("which", "locate a command", which::which),
     def("whoami", "print the user's name", misc::whoami),
 ];
