@@ -12,6 +12,7 @@ mod docker;
 mod echo;
 mod env;
 mod files;
+mod grep;
 mod headtail;
 mod ls;
 mod misc;
@@ -47,6 +48,7 @@ const HOST: &[CommandDef] = &[
     def("exit", "leave the shell", misc::exit),
     def("export", "mark variables for commands' environments", env::export),
     def("false", "do nothing, unsuccessfully", misc::false_),
+    def("grep", "print lines that match a pattern", grep::grep),
     def("head", "print the first lines of files", headtail::head),
     def("help", "list the shell's commands", which::help),
     def("history", "list the lines entered so far", misc::history),
