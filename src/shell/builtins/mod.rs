@@ -19,6 +19,7 @@ mod misc;
 mod nav;
 #[cfg(test)]
 pub(crate) mod testkit;
+mod text;
 mod util;
 mod wc;
 mod which;
@@ -40,6 +41,7 @@ const HOST: &[CommandDef] = &[
     def("cd", "change the working directory", nav::cd),
     def("clear", "clear the terminal screen", misc::clear),
     def("cp", "copy files and directories", files::cp),
+    def("cut", "print selected fields or characters of lines", text::cut),
     def("date", "print the date and time", misc::date),
     def("dirname", "strip the last component from a file name", misc::dirname),
     def("docker", "Docker 20.10's command line (drydock's engine)", docker::run),
@@ -63,11 +65,13 @@ const HOST: &[CommandDef] = &[
     def("rm", "remove files or directories", files::rm),
     def("rmdir", "remove empty directories", files::rmdir),
     def("sleep", "wait for some seconds", misc::sleep),
+    def("sort", "sort lines", text::sort),
     def("tail", "print the last lines of files", headtail::tail),
     def("tee", "copy stdin to stdout and files", cat::tee),
     def("touch", "create files or update their times", files::touch),
     def("true", "do nothing, successfully", misc::true_),
     def("type", "tell how a name would be run", which::type_),
+    def("uniq", "fold repeated adjacent lines", text::uniq),
     def("unset", "remove variables", env::unset),
     def("wc", "count lines, words and bytes", wc::wc),
     def("which", "locate a command", which::which),
