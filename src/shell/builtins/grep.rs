@@ -6,7 +6,6 @@
 //! word-boundary assertions; bracket expressions keep POSIX classes and lose the crate's nested
 //! classes and set operators. Back-references are not supported (the crate has none).
 
-use std::io::Read;
 use std::path::Path;
 
 use regex::bytes::{Regex, RegexBuilder};

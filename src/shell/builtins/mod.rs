@@ -17,6 +17,8 @@ mod headtail;
 mod ls;
 mod misc;
 mod nav;
+mod sha256sum;
+mod tar;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod text;
@@ -64,9 +66,11 @@ const HOST: &[CommandDef] = &[
     def("pwd", "print the working directory", nav::pwd),
     def("rm", "remove files or directories", files::rm),
     def("rmdir", "remove empty directories", files::rmdir),
+    def("sha256sum", "print or check SHA-256 digests", sha256sum::sha256sum),
     def("sleep", "wait for some seconds", misc::sleep),
     def("sort", "sort lines", text::sort),
     def("tail", "print the last lines of files", headtail::tail),
+    def("tar", "create, list or extract tar archives", tar::tar),
     def("tee", "copy stdin to stdout and files", cat::tee),
     def("touch", "create files or update their times", files::touch),
     def("true", "do nothing, successfully", misc::true_),
