@@ -472,12 +472,11 @@ fn copy_tree(
             )
         })?;
     }
-    if keep_times && !ft.is_symlink() {
-        if let Ok(m) = meta.modified() {
-            if let Ok(f) = fs::File::open(to) {
-                let _ = f.set_modified(m);
-            }
-        }
+    if keep_times
+        && !ft.is_symlink()
+        && let (Ok(m), Ok(f)) = (meta.modified(), fs::File::open(to))
+    {
+        let _ = f.set_modified(m);
     }
     Ok(())
 }

@@ -125,7 +125,7 @@ fn run(ctx: &mut Ctx<'_, '_>, args: &[String], is_head: bool) -> i32 {
         if headers {
             let shown = if name == "-" { "standard input" } else { name };
             let sep = if first { "" } else { "\n" };
-            let _ = write!(ctx.io.stdout, "{sep}==> {shown} <==\n");
+            let _ = writeln!(ctx.io.stdout, "{sep}==> {shown} <==");
         }
         first = false;
         let part = if bytes {

@@ -587,8 +587,7 @@ fn safe_parent(base: &Path, parts: &[String]) -> io::Result<(PathBuf, String)> {
         cur.push(d);
         match fs::symlink_metadata(&cur) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Other,
+                return Err(io::Error::other(
                     "Refusing to extract through a symbolic link",
                 ));
             }

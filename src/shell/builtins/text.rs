@@ -50,7 +50,7 @@ struct Key {
 
 /// The part of `line` a key selects. Without `-t`, a field is its leading blanks plus the
 /// non-blank run after them (GNU's default field splitting).
-fn key_slice<'a>(line: &'a [u8], key: Key, sep: Option<u8>) -> &'a [u8] {
+fn key_slice(line: &[u8], key: Key, sep: Option<u8>) -> &[u8] {
     let mut bounds = Vec::new();
     match sep {
         Some(s) => {
