@@ -12,6 +12,7 @@ mod docker;
 mod echo;
 mod env;
 mod files;
+mod find;
 mod grep;
 mod headtail;
 mod ls;
@@ -52,6 +53,7 @@ const HOST: &[CommandDef] = &[
     def("exit", "leave the shell", misc::exit),
     def("export", "mark variables for commands' environments", env::export),
     def("false", "do nothing, unsuccessfully", misc::false_),
+    def("find", "search for files by name and type", find::find),
     def("grep", "print lines that match a pattern", grep::grep),
     def("head", "print the first lines of files", headtail::head),
     def("help", "list the shell's commands", which::help),

@@ -52,8 +52,8 @@ pub struct Spec<'a> {
     pub flags: &'a str,
     pub values: &'a str,
     pub longs: &'a [(&'a str, char)],
-    /// Stop at the first operand (POSIX order), as `env` and `sleep` do not need but `printf`-like
-    /// commands whose operands may start with `-` do.
+    /// Stop at the first operand (POSIX order) instead of taking options anywhere (GNU's
+    /// permutation), for commands whose operands may start with `-`.
     pub stop_at_operand: bool,
 }
 
