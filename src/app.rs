@@ -87,7 +87,7 @@ pub fn run(args: Vec<String>) -> i32 {
                 Err(e) => {
                     eprintln!(
                         "drydock: {file}: {}",
-                        crate::shell::builtins::io_error_text(&e)
+                        crate::shell::exec::io_message(&e)
                     );
                     return 127;
                 }

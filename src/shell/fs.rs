@@ -1,7 +1,30 @@
 //! Confined path resolution: every path the shell or a command touches is resolved under a root,
-//! with chroot semantics. STUB: interface fixed, implementation in progress.
+//! with chroot semantics.
+//!
+//! [`Root::resolve`] walks a virtual path one component at a time from the root, as the kernel does
+//! inside a chroot: `..` pops a component (and stays put at `/`), a symlink is read and its target
+//! spliced into the walk (an absolute target starts again at the root, a relative one continues from
+//! the link's directory), and after 40 links the walk fails with `ELOOP`. The real path it returns
+//! therefore contains no symlink except, when `follow_last` is false, the last component itself, and
+//! it always lies under [`Root::real`]. A component that does not exist ends the checking for that
+//! component only: the rest is still walked (so `missing/../link` is checked again), and what lies
+//! below a missing component is joined lexically, so `mkdir -p a/b` and `> newfile` can create it.
+//!
+//! This module owns the confinement; commands own their error texts. It does not guard against a
+//! concurrent process swapping a directory for a symlink between `resolve` and the open that follows
+//! (the host shell is single-user; a container's processes are its own).
+//!
+//! Vocabulary: a *virtual path* is what the learner types (`/root/a.txt`), relative to the shell's
+//! working directory; a *real path* is the host path under the root.
 
-use std::path::{Path, PathBuf};
+use std::collections::VecDeque;
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, Metadata};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// Symlinks followed in one resolution before giving up, as Linux's `MAXSYMLINKS`.
+const MAX_LINKS: usize = 40;
 
 /// Why a path could not be resolved.
 #[derive(Debug, thiserror::Error)]
@@ -12,8 +35,30 @@ pub enum FsError {
     NotADirectory,
     #[error("Too many levels of symbolic links")]
     Loop,
-    #[error("{0}")]
+    #[error("{}", strerror(.0))]
     Io(#[from] std::io::Error),
+}
+
+impl FsError {
+    /// The I/O error this stands for, for callers that keep `io::Error`s.
+    pub fn into_io(self) -> io::Error {
+        match self {
+            FsError::NotFound => io::Error::from(io::ErrorKind::NotFound),
+            FsError::NotADirectory => io::Error::from_raw_os_error(libc::ENOTDIR),
+            FsError::Loop => io::Error::from_raw_os_error(libc::ELOOP),
+            FsError::Io(e) => e,
+        }
+    }
+}
+
+/// An I/O error as C's `strerror` words it (`No such file or directory`), without Rust's
+/// ` (os error 2)` suffix, so messages read like coreutils'.
+pub fn strerror(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 /// A root directory that virtual paths are confined to.
@@ -55,15 +100,311 @@ impl Root {
 
     /// The real path for a virtual path, following symlinks inside the root (absolute targets are
     /// relative to the root; `..` never climbs above it). `follow_last` says whether a symlink in
-    /// the last component is followed (`cat` yes, `rm` and `ls -l` no).
-    pub fn resolve(&self, cwd: &str, path: &str, _follow_last: bool) -> Result<PathBuf, FsError> {
-        let abs = self.absolute(cwd, path);
-        Ok(self.real.join(abs.trim_start_matches('/')))
+    /// the last component is followed (`cat` yes, `rm` and `ls -l` no); a trailing `/`, `.` or `..`
+    /// always follows, as in POSIX.
+    pub fn resolve(&self, cwd: &str, path: &str, follow_last: bool) -> Result<PathBuf, FsError> {
+        let joined = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{cwd}/{path}")
+        };
+        let follow_last = follow_last
+            || matches!(joined.rsplit('/').next(), Some("" | "." | ".."))
+                && !joined.trim_matches('/').is_empty();
+        let mut todo: VecDeque<OsString> = joined
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .map(OsString::from)
+            .collect();
+        // Components below the root, none of them `..`, `.` or empty: the real path is
+        // `real/stack…` and so can never leave the root.
+        let mut stack: Vec<OsString> = Vec::new();
+        let mut links = 0;
+        while let Some(c) = todo.pop_front() {
+            if c == ".." {
+                stack.pop();
+                continue;
+            }
+            let mut here = self.joined(&stack);
+            here.push(&c);
+            let last = todo.is_empty();
+            match fs::symlink_metadata(&here) {
+                Ok(m) if m.file_type().is_symlink() && (!last || follow_last) => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(FsError::Loop);
+                    }
+                    let target = fs::read_link(&here)?;
+                    let mut parts = Vec::new();
+                    for comp in target.components() {
+                        match comp {
+                            // Chroot semantics: `/` in a link target is the root's `/`.
+                            Component::RootDir | Component::Prefix(_) => {
+                                stack.clear();
+                                parts.clear();
+                            }
+                            Component::CurDir => {}
+                            Component::ParentDir => parts.push(OsString::from("..")),
+                            Component::Normal(s) => parts.push(s.to_os_string()),
+                        }
+                    }
+                    for p in parts.into_iter().rev() {
+                        todo.push_front(p);
+                    }
+                }
+                Ok(m) => {
+                    // `file/x` and `file/..` fail as the kernel fails them.
+                    if !last && !m.is_dir() && !m.file_type().is_symlink() {
+                        return Err(FsError::NotADirectory);
+                    }
+                    stack.push(c);
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => stack.push(c),
+                Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+                    return Err(FsError::NotADirectory);
+                }
+                Err(e) => return Err(FsError::Io(e)),
+            }
+        }
+        let real = self.joined(&stack);
+        debug_assert!(real.starts_with(&self.real));
+        Ok(real)
+    }
+
+    fn joined(&self, stack: &[OsString]) -> PathBuf {
+        let mut p = self.real.clone();
+        for c in stack {
+            p.push(c);
+        }
+        p
     }
 
     /// The virtual path of a real path under the root.
     pub fn to_virtual(&self, real: &Path) -> Option<String> {
         let rel = real.strip_prefix(&self.real).ok()?;
         Some(format!("/{}", rel.to_string_lossy()))
+    }
+
+    /// The metadata of what `path` names, following a final symlink (`stat`).
+    pub fn metadata(&self, cwd: &str, path: &str) -> Result<Metadata, FsError> {
+        let real = self.resolve(cwd, path, true)?;
+        Ok(fs::metadata(real)?)
+    }
+
+    /// The metadata of `path` itself, not following a final symlink (`lstat`).
+    pub fn symlink_metadata(&self, cwd: &str, path: &str) -> Result<Metadata, FsError> {
+        let real = self.resolve(cwd, path, false)?;
+        Ok(fs::symlink_metadata(real)?)
+    }
+
+    /// Whether `path` names something (following symlinks).
+    pub fn exists(&self, cwd: &str, path: &str) -> bool {
+        self.metadata(cwd, path).is_ok()
+    }
+
+    /// Whether `path` names a directory (following symlinks).
+    pub fn is_dir(&self, cwd: &str, path: &str) -> bool {
+        self.metadata(cwd, path).is_ok_and(|m| m.is_dir())
+    }
+
+    /// The names in directory `path`, in byte order (`LC_ALL=C`), without `.` and `..`.
+    pub fn read_dir(&self, cwd: &str, path: &str) -> Result<Vec<OsString>, FsError> {
+        let real = self.resolve(cwd, path, true)?;
+        let mut names = fs::read_dir(real)?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<Result<Vec<_>, _>>()?;
+        names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+        Ok(names)
+    }
+
+    /// The target of symlink `path`, as stored (not resolved).
+    pub fn read_link(&self, cwd: &str, path: &str) -> Result<PathBuf, FsError> {
+        let real = self.resolve(cwd, path, false)?;
+        Ok(fs::read_link(real)?)
+    }
+}
+
+/// The last component of a virtual path (`basename`), for messages and copies.
+pub fn file_name(path: &str) -> &str {
+    let t = path.trim_end_matches('/');
+    if t.is_empty() {
+        return if path.is_empty() { "" } else { "/" };
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// The name a real directory entry has, as text (lossy for non-UTF-8 names).
+pub fn name_text(name: &OsStr) -> String {
+    name.to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    struct World {
+        _tmp: tempfile::TempDir,
+        root: Root,
+        outside: PathBuf,
+    }
+
+    /// A root at TMP/root with `/root`, `/etc/passwd` (the fake one) and a sentinel at TMP/sentinel.
+    fn world() -> World {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let real = tmp.path().join("root");
+        fs::create_dir_all(real.join("root")).expect("mkdir");
+        fs::create_dir_all(real.join("etc")).expect("mkdir");
+        fs::write(real.join("etc/passwd"), "fake\n").expect("write");
+        let outside = tmp.path().join("sentinel");
+        fs::write(&outside, "secret\n").expect("write");
+        World {
+            root: Root::new(real),
+            outside,
+            _tmp: tmp,
+        }
+    }
+
+    impl World {
+        fn real(&self, rel: &str) -> PathBuf {
+            self.root.real().join(rel)
+        }
+        fn resolve(&self, p: &str) -> PathBuf {
+            let r = self.root.resolve("/root", p, true).expect("resolve");
+            assert!(r.starts_with(self.root.real()), "{r:?} escapes");
+            r
+        }
+    }
+
+    #[test]
+    fn dot_dot_stays_at_root() {
+        let w = world();
+        assert_eq!(w.resolve("../../../../etc/passwd"), w.real("etc/passwd"));
+        assert_eq!(w.resolve("/../../sentinel"), w.real("sentinel"));
+        assert_eq!(
+            fs::read_to_string(w.resolve("../../../../etc/passwd")).expect("read"),
+            "fake\n"
+        );
+    }
+
+    #[test]
+    fn symlink_to_slash_stays_inside() {
+        let w = world();
+        symlink("/", w.real("root/x")).expect("symlink");
+        assert_eq!(w.resolve("x/etc/passwd"), w.real("etc/passwd"));
+        assert_eq!(w.resolve("x/../sentinel"), w.real("sentinel"));
+        assert_eq!(w.resolve("x"), w.real(""));
+    }
+
+    #[test]
+    fn relative_symlink_chains_stay_inside() {
+        let w = world();
+        symlink("../../..", w.real("root/up")).expect("symlink");
+        symlink("up/up/..", w.real("root/up2")).expect("symlink");
+        fs::create_dir(w.real("root/d")).expect("mkdir");
+        symlink("../up2/../../sentinel", w.real("root/d/s")).expect("symlink");
+        assert_eq!(w.resolve("up/sentinel"), w.real("sentinel"));
+        assert_eq!(w.resolve("up2/sentinel"), w.real("sentinel"));
+        assert_eq!(w.resolve("d/s"), w.real("sentinel"));
+        assert!(fs::read_to_string(w.resolve("d/s")).is_err());
+    }
+
+    #[test]
+    fn absolute_symlink_is_relative_to_the_root() {
+        let w = world();
+        symlink("/etc", w.real("root/etc")).expect("symlink");
+        assert_eq!(w.resolve("etc/passwd"), w.real("etc/passwd"));
+        let outside = w.outside.to_string_lossy().into_owned();
+        symlink(&outside, w.real("root/s")).expect("symlink");
+        let r = w.resolve("s");
+        assert_eq!(r, w.root.real().join(outside.trim_start_matches('/')));
+        assert_eq!(fs::read_to_string(&w.outside).expect("read"), "secret\n");
+    }
+
+    #[test]
+    fn writing_through_links_never_touches_the_outside() {
+        let w = world();
+        let outside = w.outside.to_string_lossy().into_owned();
+        symlink(&outside, w.real("root/s")).expect("symlink");
+        symlink("../../../../..", w.real("root/up")).expect("symlink");
+        let name = w
+            .outside
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        for p in ["s", &format!("up/{name}"), &format!("../../../{name}")] {
+            let r = w.resolve(p);
+            if let Some(parent) = r.parent() {
+                fs::create_dir_all(parent).expect("mkdir");
+            }
+            fs::write(&r, "overwritten").expect("write");
+        }
+        assert_eq!(fs::read_to_string(&w.outside).expect("read"), "secret\n");
+    }
+
+    #[test]
+    fn loops_fail_with_eloop() {
+        let w = world();
+        symlink("a", w.real("root/b")).expect("symlink");
+        symlink("b", w.real("root/a")).expect("symlink");
+        symlink("self/x", w.real("root/self")).expect("symlink");
+        for p in ["a", "self", "a/x"] {
+            let e = w.root.resolve("/root", p, true).expect_err("loop");
+            assert_eq!(e.to_string(), "Too many levels of symbolic links");
+        }
+        // Not following the last component: the link itself.
+        assert_eq!(
+            w.root.resolve("/root", "a", false).expect("nofollow"),
+            w.real("root/a")
+        );
+    }
+
+    #[test]
+    fn missing_components_resolve_lexically_but_still_check_links() {
+        let w = world();
+        assert_eq!(w.resolve("a/b/c"), w.real("root/a/b/c"));
+        symlink("/", w.real("root/x")).expect("symlink");
+        // Back out of the missing part into an existing symlink: it is still confined.
+        assert_eq!(w.resolve("nope/../x/etc"), w.real("etc"));
+    }
+
+    #[test]
+    fn not_a_directory() {
+        let w = world();
+        let e = w
+            .root
+            .resolve("/", "/etc/passwd/x", true)
+            .expect_err("enotdir");
+        assert_eq!(e.to_string(), "Not a directory");
+    }
+
+    #[test]
+    fn follow_last_and_trailing_slash() {
+        let w = world();
+        symlink("/etc", w.real("root/e")).expect("symlink");
+        assert_eq!(
+            w.root.resolve("/root", "e", false).expect("r"),
+            w.real("root/e")
+        );
+        assert_eq!(
+            w.root.resolve("/root", "e/", false).expect("r"),
+            w.real("etc")
+        );
+        assert_eq!(w.root.resolve("/", "/", false).expect("r"), w.real(""));
+    }
+
+    #[test]
+    fn absolute_and_virtual() {
+        let w = world();
+        assert_eq!(w.root.absolute("/root", "../etc/./x/.."), "/etc");
+        assert_eq!(w.root.absolute("/root", "/../.."), "/");
+        assert_eq!(
+            w.root.to_virtual(&w.real("etc/passwd")).as_deref(),
+            Some("/etc/passwd")
+        );
+        assert_eq!(w.root.to_virtual(&w.outside), None);
+        assert_eq!(file_name("/a/b/"), "b");
+        assert_eq!(file_name("/"), "/");
     }
 }
