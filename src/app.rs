@@ -85,10 +85,7 @@ pub fn run(args: Vec<String>) -> i32 {
             let src = match std::fs::read_to_string(file) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!(
-                        "drydock: {file}: {}",
-                        crate::shell::exec::io_message(&e)
-                    );
+                    eprintln!("drydock: {file}: {}", crate::shell::exec::io_message(&e));
                     return 127;
                 }
             };
@@ -157,7 +154,12 @@ fn scenario(args: &[String]) -> i32 {
             };
             match result {
                 Ok(r) => {
-                    println!("recorded {} ({} steps, {} changed)", path.display(), r.steps, r.changed);
+                    println!(
+                        "recorded {} ({} steps, {} changed)",
+                        path.display(),
+                        r.steps,
+                        r.changed
+                    );
                     0
                 }
                 Err(e) => {
@@ -167,7 +169,9 @@ fn scenario(args: &[String]) -> i32 {
             }
         }
         _ => {
-            eprintln!("drydock: usage: drydock scenario run PATH... | drydock scenario record --docker|--drydock PATH");
+            eprintln!(
+                "drydock: usage: drydock scenario run PATH... | drydock scenario record --docker|--drydock PATH"
+            );
             2
         }
     }

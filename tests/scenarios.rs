@@ -1,9 +1,6 @@
 //! Scenario replay: every shipped scenario in `scenarios/` passes, the runner fails (with a diff)
 //! on a changed output, bad files fail with `file:line:col`, the JSON Schema agrees with the typed
 //! structs, and the bash recorder captures streams and status with state carried across lines.
-//!
-//! `scenarios/pending/` is loaded (it must parse) but not replayed: those scenarios wait for the
-//! shell interpreter or for a drydock fix.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -16,10 +13,6 @@ fn root() -> PathBuf {
 
 fn shipped() -> Vec<PathBuf> {
     scenario::expand(&[root().join("scenarios")]).expect("scenarios/ lists")
-}
-
-fn pending() -> Vec<PathBuf> {
-    scenario::expand(&[root().join("scenarios/pending")]).expect("scenarios/pending/ lists")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -57,17 +50,6 @@ fn shipped_scenarios_cover_the_notes_sections() {
         "Inspect Images and Report Specific Attributes Using Filter and Format",
     ] {
         assert!(sections.iter().any(|s| s == want), "no scenario for {want}");
-    }
-}
-
-#[test]
-fn pending_scenarios_parse() {
-    let files = pending();
-    assert!(!files.is_empty());
-    for p in files {
-        if let Err(e) = model::load(&p) {
-            panic!("{e}");
-        }
     }
 }
 
