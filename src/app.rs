@@ -136,7 +136,7 @@ fn scenario(args: &[String]) -> i32 {
     match args.first().map(String::as_str) {
         Some("run") if args.len() > 1 => {
             let paths: Vec<PathBuf> = args[1..].iter().map(PathBuf::from).collect();
-            match scenario::run_paths(&paths, &mut out) {
+            match scenario::run_paths(&paths, &crate::shell::session::HostSessions, &mut out) {
                 Ok(summary) if summary.ok() => 0,
                 Ok(_) => 1,
                 Err(e) => {
@@ -150,7 +150,7 @@ fn scenario(args: &[String]) -> i32 {
             let result = if args[1] == "--docker" {
                 scenario::record_docker(&path, &mut out)
             } else {
-                scenario::record_drydock(&path)
+                scenario::record_drydock(&path, &crate::shell::session::HostSessions)
             };
             match result {
                 Ok(r) => {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use drydock::lab::scenario::{self, ScenarioError, model};
+use drydock::shell::session::HostSessions;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,7 +26,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 fn every_shipped_scenario_replays() {
     let started = Instant::now();
     let mut out = Vec::new();
-    let summary = scenario::run_paths(&[root().join("scenarios")], &mut out);
+    let summary = scenario::run_paths(&[root().join("scenarios")], &HostSessions, &mut out);
     let report = String::from_utf8_lossy(&out);
     let summary = summary.unwrap_or_else(|e| panic!("{e}\n{report}"));
     assert!(summary.ok(), "{report}");
@@ -70,7 +71,11 @@ steps:
 fn runner_fails_on_a_changed_output_with_a_diff() {
     let dir = tempfile::tempdir().expect("tempdir");
     let good = write(dir.path(), "good.yaml", GOOD);
-    assert!(scenario::run_one(&good).expect("runs").passed());
+    assert!(
+        scenario::run_one(&good, &HostSessions)
+            .expect("runs")
+            .passed()
+    );
 
     let bad = write(
         dir.path(),
@@ -79,7 +84,7 @@ fn runner_fails_on_a_changed_output_with_a_diff() {
             .replace("IMAGE ID   CREATED", "IMAGE   CREATED")
             .replace("status: 1", "status: 0"),
     );
-    let outcome = scenario::run_one(&bad).expect("runs");
+    let outcome = scenario::run_one(&bad, &HostSessions).expect("runs");
     assert!(!outcome.passed());
     assert_eq!(outcome.steps, 2);
     assert_eq!(outcome.failures.len(), 2);
@@ -97,7 +102,8 @@ fn runner_fails_on_a_changed_output_with_a_diff() {
     assert_eq!(outcome.failures[1].report, "status: expected 0, got 1\n");
 
     let mut out = Vec::new();
-    let summary = scenario::run_paths(&[good.clone(), bad.clone()], &mut out).expect("run_paths");
+    let summary = scenario::run_paths(&[good.clone(), bad.clone()], &HostSessions, &mut out)
+        .expect("run_paths");
     assert_eq!((summary.passed, summary.failed), (1, 1));
     assert!(!summary.ok());
     let text = String::from_utf8_lossy(&out);
@@ -144,7 +150,7 @@ steps:
     redact: [time]
 ";
     let p = write(dir.path(), "re.yaml", text);
-    let outcome = scenario::run_one(&p).expect("runs");
+    let outcome = scenario::run_one(&p, &HostSessions).expect("runs");
     assert!(outcome.passed(), "{}", outcome.render());
 
     let p = write(
@@ -152,7 +158,7 @@ steps:
         "re-bad.yaml",
         &text.replace(r"centos:\d+", "ubuntu"),
     );
-    let outcome = scenario::run_one(&p).expect("runs");
+    let outcome = scenario::run_one(&p, &HostSessions).expect("runs");
     assert_eq!(outcome.failures.len(), 1);
     assert_eq!(
         outcome.failures[0].report,
@@ -220,16 +226,16 @@ fn bad_files_fail_with_file_line_col() {
 fn missing_paths_are_errors_and_load_errors_count_as_failures() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut out = Vec::new();
-    let e =
-        scenario::run_paths(&[dir.path().join("nope.yaml")], &mut out).expect_err("missing file");
+    let e = scenario::run_paths(&[dir.path().join("nope.yaml")], &HostSessions, &mut out)
+        .expect_err("missing file");
     assert!(
         e.to_string()
             .ends_with("nope.yaml: no such file or directory")
     );
-    assert!(scenario::run_paths(&[dir.path().to_path_buf()], &mut out).is_err());
+    assert!(scenario::run_paths(&[dir.path().to_path_buf()], &HostSessions, &mut out).is_err());
 
     let broken = write(dir.path(), "broken.yaml", "schema: drydock.scenario/v1\n");
-    let summary = scenario::run_paths(&[broken], &mut out).expect("runs");
+    let summary = scenario::run_paths(&[broken], &HostSessions, &mut out).expect("runs");
     assert_eq!((summary.passed, summary.failed), (0, 1));
     let text = String::from_utf8_lossy(&out);
     assert!(text.contains("FAIL "), "{text}");
@@ -330,7 +336,7 @@ steps:
   - run: docker history centos:6
 ";
     let p = write(dir.path(), "rec.yaml", skeleton);
-    let rec = scenario::record_drydock(&p).expect("records");
+    let rec = scenario::record_drydock(&p, &HostSessions).expect("records");
     assert_eq!((rec.steps, rec.changed), (4, 4));
     let text = std::fs::read_to_string(&p).expect("read back");
     assert!(text.contains("    note: empty at first\n"), "{text}");
@@ -338,9 +344,12 @@ steps:
     assert!(text.contains("    stdout: \"\\n\"\n"), "{text}");
     // Trailing blanks of table cells are kept.
     assert!(text.contains("   0B        \n"), "{text}");
-    assert!(scenario::run_one(&p).expect("runs").passed(), "{text}");
+    assert!(
+        scenario::run_one(&p, &HostSessions).expect("runs").passed(),
+        "{text}"
+    );
     // Recording again changes nothing.
-    let again = scenario::record_drydock(&p).expect("records");
+    let again = scenario::record_drydock(&p, &HostSessions).expect("records");
     assert_eq!(again.changed, 0);
     assert_eq!(std::fs::read_to_string(&p).expect("read"), text);
 }
@@ -393,6 +402,6 @@ fn readme_example_replays() {
         .expect("a yaml block in scenarios/README.md");
     let dir = tempfile::tempdir().expect("tempdir");
     let p = write(dir.path(), "example.yaml", example);
-    let outcome = scenario::run_one(&p).unwrap_or_else(|e| panic!("{e}"));
+    let outcome = scenario::run_one(&p, &HostSessions).unwrap_or_else(|e| panic!("{e}"));
     assert!(outcome.passed(), "{}", outcome.render());
 }

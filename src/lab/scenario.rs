@@ -17,7 +17,6 @@
 
 pub mod compare;
 pub mod emit;
-pub mod host;
 pub mod model;
 
 use std::fmt;
@@ -210,9 +209,13 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
 /// `FAIL …` with the diffs), then `N passed, N failed`. A file that does not load counts as
 /// failed and its error is printed; `Err` is for paths that do not exist and for `out`.
 /// Files run in parallel (one per core); the report keeps their order.
-pub fn run_paths(paths: &[PathBuf], out: &mut dyn Write) -> Result<Summary, ScenarioError> {
+pub fn run_paths(
+    paths: &[PathBuf],
+    sessions: &dyn Sessions,
+    out: &mut dyn Write,
+) -> Result<Summary, ScenarioError> {
     let files = expand(paths)?;
-    let results = parallel_map(&files, |f| run_one(f));
+    let results = parallel_map(&files, |f| run_one(f, sessions));
     let mut summary = Summary::default();
     for (file, result) in files.iter().zip(results) {
         let text = match result {
@@ -243,10 +246,43 @@ pub fn run_paths(paths: &[PathBuf], out: &mut dyn Write) -> Result<Summary, Scen
     Ok(summary)
 }
 
+/// Fresh drydock sessions for scenarios: a new home, an engine on the scenario's clock and seed,
+/// and a shell whose state lasts the whole scenario. The shell implements it
+/// (`shell::session::HostSessions`), so `lab` never imports `shell` (DESIGN.md's dependency rule).
+pub trait Sessions: Sync {
+    /// Runs `f` with a line runner over a fresh session and the session home's real path (for
+    /// the `path` redaction); the home is removed afterwards.
+    fn with_session(
+        &self,
+        clock: jiff::Timestamp,
+        seed: u64,
+        f: &mut dyn FnMut(&mut dyn LineRunner, &Path),
+    ) -> Result<(), ScenarioError>;
+}
+
+/// [`Sessions::with_session`] for a closure that returns a value.
+fn with_session<R>(
+    sessions: &dyn Sessions,
+    clock: jiff::Timestamp,
+    seed: u64,
+    f: impl FnOnce(&mut dyn LineRunner, &Path) -> R,
+) -> Result<R, ScenarioError> {
+    let mut f = Some(f);
+    let mut result = None;
+    sessions.with_session(clock, seed, &mut |runner, home| {
+        if let Some(f) = f.take() {
+            result = Some(f(runner, home));
+        }
+    })?;
+    result.ok_or_else(|| ScenarioError::Engine {
+        message: "the session did not run".into(),
+    })
+}
+
 /// Replays one scenario file in a fresh drydock.
-pub fn run_one(path: &Path) -> Result<Outcome, ScenarioError> {
+pub fn run_one(path: &Path, sessions: &dyn Sessions) -> Result<Outcome, ScenarioError> {
     let loaded = model::load(path)?;
-    host::with_host_shell(loaded.clock, loaded.seed, |runner, home| {
+    with_session(sessions, loaded.clock, loaded.seed, |runner, home| {
         replay(&loaded, runner, &home_names(home))
     })
 }
@@ -278,9 +314,9 @@ pub fn replay(loaded: &Loaded, runner: &mut dyn LineRunner, homes: &[String]) ->
 /// For authoring only: it makes the file agree with drydock, right or wrong. Check the result
 /// against Docker's documented behaviour (or record it with [`record_docker`] where real Docker
 /// can run the lines) before committing it.
-pub fn record_drydock(path: &Path) -> Result<Recorded, ScenarioError> {
+pub fn record_drydock(path: &Path, sessions: &dyn Sessions) -> Result<Recorded, ScenarioError> {
     let loaded = model::load(path)?;
-    let actual = host::with_host_shell(loaded.clock, loaded.seed, |runner, _| {
+    let actual = with_session(sessions, loaded.clock, loaded.seed, |runner, _| {
         loaded
             .doc
             .steps

@@ -20,6 +20,7 @@ pub mod exec;
 pub mod fs;
 pub mod lexer;
 pub mod parser;
+pub mod session;
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};

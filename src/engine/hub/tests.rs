@@ -434,5 +434,4 @@ fn synthesising_the_whole_hub_is_fast() {
     // Generous for unoptimised test builds; a release build takes a fraction of this.
     assert!(took.as_secs() < 10, "{took:?}");
     assert!(bytes < 8 * 1024 * 1024, "{bytes} bytes of layers");
-    eprintln!("synthesised the hub in {took:?}, {bytes} bytes of layers");
 }
