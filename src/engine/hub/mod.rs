@@ -138,15 +138,45 @@ impl Hub {
     }
 
     /// Every distinct image of a catalog repository.
+    #[cfg(test)]
     fn repo_images(&self, repo: &str) -> Result<Vec<Arc<synth::Image>>, DistributionError> {
+        self.repo_indexes(repo)?
+            .into_iter()
+            .map(|i| self.image(i))
+            .collect()
+    }
+
+    /// The catalog indexes of a repository's distinct images.
+    fn repo_indexes(&self, repo: &str) -> Result<Vec<usize>, DistributionError> {
         let r = catalog::repo(repo).ok_or_else(|| denied(repo))?;
         let mut keys: Vec<&str> = r.tags.iter().map(|(_, k)| *k).collect();
         keys.sort();
         keys.dedup();
-        keys.into_iter()
-            .filter_map(catalog::image_index)
-            .map(|i| self.image(i))
-            .collect()
+        Ok(keys.into_iter().filter_map(catalog::image_index).collect())
+    }
+
+    /// Finds something in a repository's images, looking first in those already synthesised: a
+    /// pull asks by digest for what a tag just gave it, and synthesising the repository's every
+    /// other image to answer would cost more than the whole pull.
+    fn find_in_repo<T>(
+        &self,
+        repo: &str,
+        mut find: impl FnMut(&synth::Image) -> Option<T>,
+    ) -> Result<Option<T>, DistributionError> {
+        let indexes = self.repo_indexes(repo)?;
+        for &i in &indexes {
+            if let Some(Ok(img)) = self.images.get(i).and_then(|slot| slot.get())
+                && let Some(t) = find(img)
+            {
+                return Ok(Some(t));
+            }
+        }
+        for i in indexes {
+            if let Some(t) = find(self.image(i)?.as_ref()) {
+                return Ok(Some(t));
+            }
+        }
+        Ok(None)
     }
 
     /// The manifest digest and size a tag points at (the manifest list for multi-arch images).
@@ -197,12 +227,12 @@ impl Registry for Hub {
         }
         if reference.starts_with("sha256:") || reference.contains(':') {
             let digest = Digest::parse(reference).map_err(|_| unknown())?;
-            for img in self.repo_images(repo)? {
-                if let Some((blob, media)) = img.manifest(&digest) {
-                    return Ok(fetched(blob, media));
-                }
-            }
-            return Err(unknown());
+            return self
+                .find_in_repo(repo, |img| {
+                    img.manifest(&digest)
+                        .map(|(blob, media)| fetched(blob, media))
+                })?
+                .ok_or_else(unknown);
         }
         let img = self.tagged(repo, reference)?;
         let (blob, media) = img.top().ok_or_else(unknown)?;
@@ -225,12 +255,10 @@ impl Registry for Hub {
                 .find_map(|b| b.blob(digest).transpose())
                 .unwrap_or_else(|| Err(unknown()));
         }
-        for img in self.repo_images(repo)? {
-            if let Some(b) = img.blob(digest) {
-                return Ok(Box::new(std::io::Cursor::new(b.bytes.clone())));
-            }
-        }
-        Err(unknown())
+        let bytes = self
+            .find_in_repo(repo, |img| img.blob(digest).map(|b| b.bytes.clone()))?
+            .ok_or_else(unknown)?;
+        Ok(Box::new(std::io::Cursor::new(bytes)))
     }
 }
 
