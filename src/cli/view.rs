@@ -41,8 +41,73 @@ fn template_error(e: TemplateError) -> Fail {
     Fail::plain(format!("template parsing error: {e}"))
 }
 
+/// A template made only of literal text and `{{.Field}}` actions: the shape of every default
+/// table format and of most learners' formats.
+enum Piece<'t> {
+    Text(&'t str),
+    Field(&'t str),
+}
+
+/// Splits `text` into pieces when it is that simple shape; `None` sends it to the template engine.
+fn simple_pieces(text: &str) -> Option<Vec<Piece<'_>>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        if i > 0 {
+            out.push(Piece::Text(&rest[..i]));
+        }
+        let after = &rest[i + 2..];
+        let j = after.find("}}")?;
+        let name = after[..j].strip_prefix('.')?;
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return None;
+        }
+        out.push(Piece::Field(name));
+        rest = &after[j + 2..];
+    }
+    if rest.contains("}}") {
+        return None;
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    Some(out)
+}
+
+/// Renders a simple template directly: a string field prints as itself, exactly as Go's template
+/// would. `None` (a field the row does not have) leaves the error to the engine.
+fn render_simple(format: &str, rows: &[Row], headers: &[(&str, &str)]) -> Option<String> {
+    let table = super::format::is_table(format);
+    let text = super::format::template_text(format);
+    let pieces = simple_pieces(&text)?;
+    let fill = |out: &mut String, get: &dyn Fn(&str) -> Option<String>| -> Option<()> {
+        for p in &pieces {
+            match p {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Field(f) => out.push_str(&get(f)?),
+            }
+        }
+        out.push('\n');
+        Some(())
+    };
+    let mut body = String::new();
+    for r in rows {
+        fill(&mut body, &|f| r.fields.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone()))?;
+    }
+    if !table {
+        return Some(body);
+    }
+    let mut all = String::new();
+    fill(&mut all, &|f| Some(headers.iter().find(|(k, _)| *k == f).map_or("<no value>", |(_, v)| v).to_string()))?;
+    all.push_str(&body);
+    Some(super::format::table::tabwrite(&all))
+}
+
 /// Renders rows with a Docker format string (`table …` or a raw template).
 pub(crate) fn render(format: &str, rows: &[Row], headers: &[(&str, &str)]) -> Result<String, Fail> {
+    if let Some(out) = render_simple(format, rows, headers) {
+        return Ok(out);
+    }
     // Only `{{json .}}` needs a row's JSON; building it for every row costs more than the rest.
     let with_json = format.contains("json");
     let values: Vec<Value> = rows.iter().map(|r| r.to_value(with_json)).collect();
@@ -92,5 +157,43 @@ pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<St
                 }),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Row> {
+        vec![
+            Row { type_name: "*formatter.imageContext", fields: vec![("ID", "abc".into()), ("Repository", "busybox".into()), ("Tag", "<none>".into())] },
+            Row { type_name: "*formatter.imageContext", fields: vec![("ID", "defdefdef".into()), ("Repository", "a/very/long/name".into()), ("Tag", "1".into())] },
+        ]
+    }
+    const HEADERS: &[(&str, &str)] = &[("ID", "IMAGE ID"), ("Repository", "REPOSITORY"), ("Tag", "TAG")];
+
+    /// The direct path must print exactly what the template engine prints.
+    #[test]
+    fn the_direct_path_matches_the_template_engine() {
+        for format in [
+            "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}",
+            "{{.ID}}",
+            "{{.Repository}}:{{.Tag}} [{{.ID}}]",
+            "table {{.ID}}\\t{{.Nope}}",
+            "table",
+            "plain text",
+        ] {
+            let values: Vec<Value> = rows().iter().map(|r| r.to_value(false)).collect();
+            let headers = Value::string_map(HEADERS.iter().copied());
+            let engine = super::super::format::render(format, &values, &headers).ok();
+            let direct = render_simple(format, &rows(), HEADERS);
+            if let Some(d) = &direct {
+                assert_eq!(Some(d), engine.as_ref(), "{format}");
+            }
+        }
+        assert!(render_simple("{{.ID}}", &rows(), HEADERS).is_some());
+        assert!(render_simple("{{json .}}", &rows(), HEADERS).is_none());
+        assert!(render_simple("{{.Nope}}", &rows(), HEADERS).is_none());
+        assert!(render_simple("{{ .ID }}", &rows(), HEADERS).is_none());
     }
 }
