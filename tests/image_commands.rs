@@ -349,3 +349,40 @@ fn content_trust_pulls_the_signed_digest() {
     listed.sort();
     assert_eq!(listed, ["alpine:3.15", "bitnami/nginx:latest"]);
 }
+
+#[test]
+fn pull_on_a_terminal_rewrites_layer_lines_in_place() {
+    let t = TestContext::new();
+    let mut input: &[u8] = b"";
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let env = |k: &str| (k == "COLUMNS").then(|| "120".to_string());
+    let mut io = drydock::cli::Io {
+        stdin: &mut input,
+        stdout: &mut out,
+        stderr: &mut err,
+        stdin_tty: true,
+        stdout_tty: true,
+        env: &env,
+    };
+    let args: Vec<String> = ["pull", "httpd:2.4"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(drydock::cli::docker(&t.engine, &args, &mut io), 0);
+    let out = String::from_utf8(out).unwrap();
+    // Five layers, each with its own line, updated with cursor movement.
+    assert!(
+        out.starts_with("2.4: Pulling from library/httpd\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("Pulling fs layer").count(), 5);
+    assert!(out.contains("\x1b[2K\r"), "{out:?}");
+    assert!(out.contains(": Pull complete \r\x1b[1B"), "{out:?}");
+    assert!(
+        out.ends_with(
+            "Status: Downloaded newer image for httpd:2.4\ndocker.io/library/httpd:2.4\n"
+        ),
+        "{out:?}"
+    );
+}

@@ -31,14 +31,86 @@ fn out(io: &mut Io<'_>, s: &str) {
     let _ = io.stdout.write_all(s.as_bytes());
 }
 
-/// Renders the pull progress stream: status lines off a terminal (bars dropped, as docker/cli
-/// does), lines rewritten in place on one.
+/// Renders the pull progress stream as docker/cli's `DisplayJSONMessagesStream` does.
+///
+/// Off a terminal: messages carrying a progress bar are dropped, the rest print one per line. On a
+/// terminal: every layer owns a line that later messages rewrite in place (cursor up, clear line,
+/// print, cursor down), with the bar (`[==>   ]`, only wider than 110 columns), the byte counts
+/// and the time left (wider than 50 columns).
 struct PullPrinter {
     tty: bool,
-    ids: Vec<String>,
+    width: usize,
+    /// Layer IDs in the order their lines were printed, and when each started moving bytes.
+    ids: Vec<(String, Option<std::time::Instant>)>,
+}
+
+/// Go's `time.Duration.String` for whole seconds (`0s`, `3s`, `1m2s`, `1h0m5s`).
+fn go_duration_secs(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}h{m}m{s}s")
+    } else if m > 0 {
+        format!("{m}m{s}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// `JSONProgress.String`: the bar, the counts and the time left.
+fn progress_text(
+    done: u64,
+    total: u64,
+    width: usize,
+    started: Option<std::time::Instant>,
+) -> String {
+    if total == 0 {
+        return if done == 0 {
+            String::new()
+        } else {
+            format!("{:>8}", human_size(done as i64))
+        };
+    }
+    let percentage = (((done as f64 / total as f64) * 100.0) as i64 / 2).min(50) as usize;
+    let mut s = String::new();
+    if width > 110 {
+        s.push_str(&format!(
+            "[{}>{}] ",
+            "=".repeat(percentage),
+            " ".repeat(50 - percentage)
+        ));
+    }
+    if done <= total {
+        s.push_str(&format!(
+            "{:>8}/{}",
+            human_size(done as i64),
+            human_size(total as i64)
+        ));
+    }
+    if let Some(start) = started
+        && done > 0
+        && percentage < 50
+        && width > 50
+    {
+        let per_byte = start.elapsed().as_secs_f64() / done as f64;
+        let left = ((total - done) as f64 * per_byte) as u64;
+        s.push_str(&format!(" {}", go_duration_secs(left)));
+    }
+    s
 }
 
 impl PullPrinter {
+    fn new(io: &Io<'_>) -> PullPrinter {
+        let width = (io.env)("COLUMNS")
+            .and_then(|c| c.parse().ok())
+            .or_else(terminal_width)
+            .unwrap_or(80);
+        PullPrinter {
+            tty: io.stdout_tty,
+            width,
+            ids: Vec::new(),
+        }
+    }
+
     fn show(&mut self, io: &mut Io<'_>, p: &Progress) {
         if !self.tty {
             if p.bar.is_some() {
@@ -51,37 +123,44 @@ impl PullPrinter {
             out(io, &line);
             return;
         }
-        let text = match (&p.id, p.bar) {
-            (Some(id), Some((done, total))) => {
-                let numbers = if done > total {
-                    String::new()
-                } else {
-                    format!(
-                        "{:>8}/{}",
-                        human_size(done as i64),
-                        human_size(total as i64)
-                    )
-                };
-                format!("{id}: {} {numbers}", p.status)
-            }
-            (Some(id), None) => format!("{id}: {}", p.status),
-            (None, _) => p.status.clone(),
+        let Some(id) = &p.id else {
+            // A line without an ID ends the in-place block (as `pull -a` moves to the next tag).
+            self.ids.clear();
+            out(io, &format!("{}\n", p.status));
+            return;
         };
-        match &p.id {
-            Some(id) => {
-                if let Some(pos) = self.ids.iter().position(|x| x == id) {
-                    let up = self.ids.len() - pos;
-                    out(io, &format!("\x1b[{up}A\r\x1b[2K{text}\r\x1b[{up}B"));
-                } else {
-                    self.ids.push(id.clone());
-                    out(io, &format!("{text}\n"));
-                }
-            }
+        let mut s = String::new();
+        let pos = match self.ids.iter().position(|(x, _)| x == id) {
+            Some(pos) => pos,
             None => {
-                self.ids.clear();
-                out(io, &format!("{text}\n"));
+                self.ids.push((id.clone(), None));
+                s.push('\n');
+                self.ids.len() - 1
             }
+        };
+        if p.bar.is_some() && self.ids[pos].1.is_none() {
+            self.ids[pos].1 = Some(std::time::Instant::now());
         }
+        let diff = self.ids.len() - pos;
+        let bar = match p.bar {
+            Some((done, total)) => progress_text(done, total, self.width, self.ids[pos].1),
+            None => String::new(),
+        };
+        s.push_str(&format!(
+            "\x1b[{diff}A\x1b[2K\r{id}: {} {bar}\r\x1b[{diff}B",
+            p.status
+        ));
+        out(io, &s);
+    }
+}
+
+/// The width of the terminal on stdout, if it is one.
+fn terminal_width() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ only writes into the winsize we pass.
+    unsafe {
+        let mut ws: libc::winsize = std::mem::zeroed();
+        (libc::ioctl(1, libc::TIOCGWINSZ, &mut ws) == 0 && ws.ws_col > 0)
+            .then_some(ws.ws_col as usize)
     }
 }
 
@@ -108,10 +187,7 @@ pub(super) fn pull(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         out(io, "Using default tag: latest\n");
     }
     let r = if all { r } else { r.with_default_tag() };
-    let mut printer = PullPrinter {
-        tty: io.stdout_tty,
-        ids: vec![],
-    };
+    let mut printer = PullPrinter::new(io);
     if content_trust(io, p) && !all && r.digest().is_none() {
         let digest = engine
             .trusted_digest(&r)
@@ -603,4 +679,26 @@ pub(super) fn search(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
         .collect();
     out(io, &render(&format, &rows, SEARCH_HEADERS)?);
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_text_is_docker_s() {
+        assert_eq!(progress_text(0, 0, 80, None), "");
+        assert_eq!(
+            progress_text(12_300_000, 58_100_000, 80, None),
+            "  12.3MB/58.1MB"
+        );
+        let wide = progress_text(29_050_000, 58_100_000, 120, None);
+        assert_eq!(
+            wide,
+            format!("[{}>{}]  29.05MB/58.1MB", "=".repeat(25), " ".repeat(25))
+        );
+        assert_eq!(go_duration_secs(0), "0s");
+        assert_eq!(go_duration_secs(62), "1m2s");
+        assert_eq!(go_duration_secs(3605), "1h0m5s");
+    }
 }

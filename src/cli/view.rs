@@ -92,13 +92,26 @@ fn render_simple(format: &str, rows: &[Row], headers: &[(&str, &str)]) -> Option
     };
     let mut body = String::new();
     for r in rows {
-        fill(&mut body, &|f| r.fields.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone()))?;
+        fill(&mut body, &|f| {
+            r.fields
+                .iter()
+                .find(|(k, _)| *k == f)
+                .map(|(_, v)| v.clone())
+        })?;
     }
     if !table {
         return Some(body);
     }
     let mut all = String::new();
-    fill(&mut all, &|f| Some(headers.iter().find(|(k, _)| *k == f).map_or("<no value>", |(_, v)| v).to_string()))?;
+    fill(&mut all, &|f| {
+        Some(
+            headers
+                .iter()
+                .find(|(k, _)| *k == f)
+                .map_or("<no value>", |(_, v)| v)
+                .to_string(),
+        )
+    })?;
     all.push_str(&body);
     Some(super::format::table::tabwrite(&all))
 }
@@ -166,11 +179,29 @@ mod tests {
 
     fn rows() -> Vec<Row> {
         vec![
-            Row { type_name: "*formatter.imageContext", fields: vec![("ID", "abc".into()), ("Repository", "busybox".into()), ("Tag", "<none>".into())] },
-            Row { type_name: "*formatter.imageContext", fields: vec![("ID", "defdefdef".into()), ("Repository", "a/very/long/name".into()), ("Tag", "1".into())] },
+            Row {
+                type_name: "*formatter.imageContext",
+                fields: vec![
+                    ("ID", "abc".into()),
+                    ("Repository", "busybox".into()),
+                    ("Tag", "<none>".into()),
+                ],
+            },
+            Row {
+                type_name: "*formatter.imageContext",
+                fields: vec![
+                    ("ID", "defdefdef".into()),
+                    ("Repository", "a/very/long/name".into()),
+                    ("Tag", "1".into()),
+                ],
+            },
         ]
     }
-    const HEADERS: &[(&str, &str)] = &[("ID", "IMAGE ID"), ("Repository", "REPOSITORY"), ("Tag", "TAG")];
+    const HEADERS: &[(&str, &str)] = &[
+        ("ID", "IMAGE ID"),
+        ("Repository", "REPOSITORY"),
+        ("Tag", "TAG"),
+    ];
 
     /// The direct path must print exactly what the template engine prints.
     #[test]
