@@ -123,6 +123,7 @@ fn docker(engine: &Engine, args: &[String]) -> i32 {
         stdin_tty,
         stdout_tty,
         env: &env,
+        paths: &cli::ProcessPaths,
     };
     let code = cli::docker(engine, args, &mut io);
     let _ = out.flush();

@@ -364,6 +364,7 @@ fn pull_on_a_terminal_rewrites_layer_lines_in_place() {
         stdin_tty: true,
         stdout_tty: true,
         env: &env,
+        paths: &drydock::cli::ProcessPaths,
     };
     let args: Vec<String> = ["pull", "httpd:2.4"]
         .iter()

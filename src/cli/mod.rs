@@ -25,6 +25,25 @@ pub struct Io<'a> {
     pub stdout_tty: bool,
     /// Environment look-up (`DOCKER_CONTENT_TRUST` …).
     pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Where the files named on the command line are (`save -o`, `load -i`, `import FILE`).
+    pub paths: &'a dyn HostPaths,
+}
+
+/// Turns a path typed on the command line into the real path to open. The shell confines it to
+/// its root (so `docker save -o /../../x` stays inside `DRYDOCK_HOME`); `drydock docker …` run
+/// from a host shell uses the process's own paths.
+pub trait HostPaths: Sync {
+    /// The real path, or the error text to show (`open x: no such file or directory`).
+    fn resolve(&self, path: &str) -> Result<std::path::PathBuf, String>;
+}
+
+/// The process's own paths, as a host program sees them.
+pub struct ProcessPaths;
+
+impl HostPaths for ProcessPaths {
+    fn resolve(&self, path: &str) -> Result<std::path::PathBuf, String> {
+        Ok(std::path::PathBuf::from(path))
+    }
 }
 
 /// How a command ended.

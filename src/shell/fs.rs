@@ -408,3 +408,20 @@ mod tests {
         assert_eq!(file_name("/"), "/");
     }
 }
+
+/// Paths on a docker command line (`save -o`, `load -i`), confined to a root like every other
+/// path the shell touches: `docker save -o /../../x` stays inside `DRYDOCK_HOME`.
+#[derive(Debug, Clone)]
+pub struct ConfinedPaths {
+    pub root: Root,
+    /// The working directory they are relative to (virtual).
+    pub cwd: String,
+}
+
+impl crate::cli::HostPaths for ConfinedPaths {
+    fn resolve(&self, path: &str) -> Result<PathBuf, String> {
+        self.root
+            .resolve(&self.cwd, path, true)
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,5 +1,5 @@
 //! Test support: a temporary home with an engine on a fixed clock, a runner that turns a docker
-//! command line into a transcript (stdout, stderr, exit status), and the one list of insta
+//! command line (its paths confined to the home, as in the shell) into a transcript (stdout, stderr, exit status), and the one list of insta
 //! filters every snapshot shares.
 //!
 //! Compiled into the library (not only under `cfg(test)`) so integration tests in `tests/` use
@@ -59,6 +59,10 @@ impl TestContext {
             stdin_tty: false,
             stdout_tty: false,
             env: &env,
+            paths: &crate::shell::fs::ConfinedPaths {
+                root: crate::shell::fs::Root::new(self.home.path().to_path_buf()),
+                cwd: "/root".into(),
+            },
         };
         let code = cli::docker(&self.engine, &args, &mut io);
         (

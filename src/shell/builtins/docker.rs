@@ -2,6 +2,7 @@
 
 use crate::cli;
 use crate::shell::Ctx;
+use crate::shell::fs::ConfinedPaths;
 
 /// Runs `docker ARGS…` with the command's streams and the shell's exported environment.
 pub fn run(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
@@ -23,6 +24,10 @@ pub fn run(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         stdin_tty: ctx.io.stdin_tty,
         stdout_tty: ctx.io.stdout_tty,
         env: &env,
+        paths: &ConfinedPaths {
+            root: ctx.state.root.clone(),
+            cwd: ctx.state.cwd.clone(),
+        },
     };
     cli::docker(engine, &args[1..], &mut io)
 }
