@@ -23,6 +23,7 @@ pub mod oci;
 pub mod paths;
 pub mod progress;
 pub mod reference;
+pub mod runtime;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,0 +1,58 @@
+//! The process spec: what the runtime hands a container's init process (drydock re-executed as
+//! `drydock __container-init SPEC.json`), like an OCI runtime's `config.json`, in drydock's own
+//! small shape. The runtime writes it; `shell::applets::init` reads it and runs the command
+//! confined to the rootfs with the applets. This file is the contract between the two.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// How to run one process of a container (its main process, or one `docker exec`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessSpec {
+    /// The container's ID (64 hex).
+    pub container_id: String,
+    /// The real directory that is the container's `/` (its merged rootfs).
+    pub rootfs: PathBuf,
+    /// The command: the image's/`--entrypoint`'s entrypoint followed by the command, already
+    /// combined by Docker's rules. `args[0]` is looked up in `PATH` inside the rootfs unless it
+    /// contains a `/`.
+    pub args: Vec<String>,
+    /// `KEY=value` pairs: the image's `Env`, then `-e`/`--env-file`, then `HOSTNAME`, `HOME`
+    /// (and `TERM=xterm` with a tty), as Docker sets them.
+    pub env: Vec<String>,
+    /// The working directory inside the container (`/` when unset).
+    pub cwd: String,
+    /// `-u`: `name`, `uid`, or `uid:gid` (informational: drydock does not switch users).
+    pub user: String,
+    pub hostname: String,
+    /// A terminal is attached (`-t`): shells show their prompt.
+    pub tty: bool,
+    /// Standard input is kept open (`-i`).
+    pub stdin_open: bool,
+    /// Ports published with `-p`: container port (`80/tcp`) → host bindings. Applets that listen
+    /// (httpd, nginx) bind the host port on 127.0.0.1 so the host's `curl` reaches them.
+    #[serde(default)]
+    pub ports: BTreeMap<String, Vec<PortBinding>>,
+    /// The image's labels and other facts applets may need (`org.opencontainers…`), by name.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// One host binding of a published port (`HostConfig.PortBindings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortBinding {
+    #[serde(rename = "HostIp")]
+    pub host_ip: String,
+    #[serde(rename = "HostPort")]
+    pub host_port: String,
+}
+
+/// The exit statuses the init uses, as Docker's runtime reports them.
+pub mod status {
+    /// The command was found but could not be invoked (`permission denied`).
+    pub const CANNOT_INVOKE: i32 = 126;
+    /// The command was not found.
+    pub const NOT_FOUND: i32 = 127;
+}
