@@ -57,6 +57,9 @@ pub fn run(args: Vec<String>) -> i32 {
     if first == Some("scenario") {
         return scenario(&rest[1..]);
     }
+    if first == Some("__container-init") {
+        return container_init(rest.get(1));
+    }
     let engine = match Engine::open(&home) {
         Ok(e) => e,
         Err(e) => {
@@ -176,4 +179,24 @@ fn scenario(args: &[String]) -> i32 {
             2
         }
     }
+}
+
+/// The hidden entry a container's processes start with: `drydock __container-init SPEC.json`.
+fn container_init(spec: Option<&String>) -> i32 {
+    use crate::engine::runtime::spec::{ProcessSpec, status};
+    let Some(path) = spec else {
+        eprintln!("drydock: __container-init needs a process spec");
+        return status::CANNOT_INVOKE;
+    };
+    let spec: ProcessSpec = match std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("drydock: process spec {path}: {e}");
+            return status::CANNOT_INVOKE;
+        }
+    };
+    crate::shell::applets::init::run(&spec)
 }

@@ -8,6 +8,7 @@
 
 pub mod layers;
 pub mod refs;
+pub mod rootfs;
 pub mod unpack;
 
 use std::fs;
