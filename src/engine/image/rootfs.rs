@@ -38,3 +38,43 @@ pub fn assemble(store: &ImageStore, image: &Image, dest: &Path) -> Result<(), St
     }
     Ok(())
 }
+
+/// One line of `docker diff`: `A` added, `C` changed, `D` deleted, and the path inside the
+/// container (`/etc/hosts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: char,
+    pub path: String,
+}
+
+/// What changed in a container's rootfs (`rootfs`) relative to its image, sorted by path as
+/// `docker diff` prints it. STUB: being written.
+pub fn diff(
+    _store: &ImageStore,
+    _image: &Image,
+    _rootfs: &Path,
+) -> Result<Vec<Change>, StoreError> {
+    Ok(Vec::new())
+}
+
+/// Writes the container's whole filesystem as a tar stream (`docker export`). STUB: being written.
+pub fn export_tar(rootfs: &Path, _out: &mut dyn io::Write) -> Result<(), StoreError> {
+    Err(StoreError::InvalidArgument(format!(
+        "export of {} is not available yet",
+        rootfs.display()
+    )))
+}
+
+/// Writes the container's changes as a layer tar with OCI whiteouts for deletions (what
+/// `docker commit` adds on top of the image). STUB: being written.
+pub fn changes_tar(
+    _store: &ImageStore,
+    _image: &Image,
+    rootfs: &Path,
+    _out: &mut dyn io::Write,
+) -> Result<(), StoreError> {
+    Err(StoreError::InvalidArgument(format!(
+        "commit of {} is not available yet",
+        rootfs.display()
+    )))
+}
