@@ -435,3 +435,35 @@ fn measure(copy: &LayerCopy, diff: &Digest) -> Result<u64> {
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_ids_are_mobys() {
+        // From `docker save` of make-image's lab/img on Docker 20.10.24: the bottom layer.
+        let diff: Digest =
+            "sha256:bb0c68001399a6b50255b294f5f641ce4161a790928abdc84191df7bbe70b13d"
+                .parse()
+                .unwrap();
+        let v1 = V1Image {
+            id: "",
+            parent: "",
+            comment: "",
+            created: "1970-01-01T00:00:00Z".into(),
+            container: "",
+            container_config: ContainerConfig::default(),
+            docker_version: "",
+            author: "",
+            config: None,
+            architecture: "",
+            variant: "",
+            os: "",
+        };
+        assert_eq!(
+            v1_id(&v1, &diff, None).hex(),
+            "4257a7cfa2bdd3ffe70ba994a3c0db4e93d4e22b89fa39c04ac81f7144d8e63e"
+        );
+    }
+}
