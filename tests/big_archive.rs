@@ -33,8 +33,12 @@ fn save_and_load_of_a_256_mib_image_keep_memory_flat() {
     assert_eq!(ok("images -q --no-trunc bigfile"), id);
     // The loaded copy (an uncompressed tar in the store) saves back to the same bytes.
     ok("save -o big2.tar bigfile");
-    let a = std::fs::metadata(t.home.path().join("root/big.tar")).unwrap().len();
-    let b = std::fs::metadata(t.home.path().join("root/big2.tar")).unwrap().len();
+    let a = std::fs::metadata(t.home.path().join("root/big.tar"))
+        .unwrap()
+        .len();
+    let b = std::fs::metadata(t.home.path().join("root/big2.tar"))
+        .unwrap()
+        .len();
     assert_eq!(a, b);
     assert!(a > 256 << 20);
     let peak = peak_rss_kib();
