@@ -213,6 +213,61 @@ pub const SEARCH_FLAGS: &[Flag] = &[
     flag("no-trunc", None, Kind::Bool, "", "Don't truncate output"),
 ];
 
+pub const SAVE_FLAGS: &[Flag] = &[flag(
+    "output",
+    Some('o'),
+    Kind::Str,
+    "string",
+    "Write to a file, instead of STDOUT",
+)];
+
+pub const LOAD_FLAGS: &[Flag] = &[
+    flag(
+        "input",
+        Some('i'),
+        Kind::Str,
+        "string",
+        "Read from tar archive file, instead of STDIN",
+    ),
+    flag(
+        "quiet",
+        Some('q'),
+        Kind::Bool,
+        "",
+        "Suppress the load output",
+    ),
+];
+
+pub const IMPORT_FLAGS: &[Flag] = &[
+    flag(
+        "change",
+        Some('c'),
+        Kind::List,
+        "list",
+        "Apply Dockerfile instruction to the created image",
+    ),
+    flag(
+        "message",
+        Some('m'),
+        Kind::Str,
+        "string",
+        "Set commit message for imported image",
+    ),
+    flag(
+        "platform",
+        None,
+        Kind::Str,
+        "string",
+        "Set platform if server is multi-platform capable",
+    ),
+];
+
+const SAVE_USAGE: &str = "[OPTIONS] IMAGE [IMAGE...]";
+const SAVE_SHORT: &str = "Save one or more images to a tar archive (streamed to STDOUT by default)";
+const LOAD_SHORT: &str = "Load an image from a tar archive or STDIN";
+const IMPORT_USAGE: &str = "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]";
+const IMPORT_SHORT: &str = "Import the contents from a tarball to create a filesystem image";
+
 const fn cmd(
     path: &'static str,
     usage: &'static str,
@@ -349,6 +404,54 @@ pub const COMMANDS: &[Command] = &[
         Arity::Exactly(1),
         SEARCH_FLAGS,
     ),
+    cmd(
+        "save",
+        SAVE_USAGE,
+        SAVE_SHORT,
+        &[],
+        Arity::AtLeast(1),
+        SAVE_FLAGS,
+    ),
+    cmd(
+        "image save",
+        SAVE_USAGE,
+        SAVE_SHORT,
+        &[],
+        Arity::AtLeast(1),
+        SAVE_FLAGS,
+    ),
+    cmd(
+        "load",
+        "[OPTIONS]",
+        LOAD_SHORT,
+        &[],
+        Arity::None,
+        LOAD_FLAGS,
+    ),
+    cmd(
+        "image load",
+        "[OPTIONS]",
+        LOAD_SHORT,
+        &[],
+        Arity::None,
+        LOAD_FLAGS,
+    ),
+    cmd(
+        "import",
+        IMPORT_USAGE,
+        IMPORT_SHORT,
+        &[],
+        Arity::AtLeast(1),
+        IMPORT_FLAGS,
+    ),
+    cmd(
+        "image import",
+        IMPORT_USAGE,
+        IMPORT_SHORT,
+        &[],
+        Arity::AtLeast(1),
+        IMPORT_FLAGS,
+    ),
 ];
 
 /// The `docker image` group's listing, as `docker image` prints it (Docker's full list, so the
@@ -392,10 +495,8 @@ pub const NOT_YET: &[&str] = &[
     "events",
     "exec",
     "export",
-    "import",
     "info",
     "kill",
-    "load",
     "login",
     "logout",
     "logs",
@@ -408,7 +509,6 @@ pub const NOT_YET: &[&str] = &[
     "restart",
     "rm",
     "run",
-    "save",
     "start",
     "stats",
     "stop",

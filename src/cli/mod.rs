@@ -4,6 +4,7 @@
 //! each `docker …` line and tests can capture everything. Output texts are docker/cli's; engine
 //! errors get the daemon prefix `Error response from daemon: `; flag errors exit 125, others 1.
 
+mod archive;
 pub mod args;
 pub mod commands;
 pub mod format;
@@ -196,6 +197,9 @@ fn dispatch(engine: &Engine, cmd: &Command, p: &Parsed, io: &mut Io<'_>) -> CmdR
         "inspect" => image::inspect(engine, p, io, cmd.path == "inspect"),
         "history" => image::history(engine, p, io),
         "search" => image::search(engine, p, io),
+        "save" => archive::save(engine, p, io),
+        "load" => archive::load(engine, p, io),
+        "import" => archive::import(engine, p, io, cmd.path),
         _ => Ok(not_yet(io, cmd.path)),
     }
 }

@@ -4,6 +4,7 @@
 //! a registry server into HTTP statuses. The `Display` text of every variant is Docker's wording,
 //! without the `Error response from daemon: ` prefix (the CLI adds that).
 
+use super::archive::ArchiveError;
 use super::digest::DigestError;
 use super::distribution::DistributionError;
 use super::distribution::pull::PullError;
@@ -38,6 +39,8 @@ pub enum Error {
     Pull(#[from] PullError),
     #[error(transparent)]
     Filter(#[from] FilterError),
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
 }
 
 impl Error {
@@ -47,6 +50,7 @@ impl Error {
             Error::Store(e) => e.kind(),
             Error::Distribution(e) => e.kind(),
             Error::Pull(_) | Error::Filter(_) => ErrorKind::InvalidArgument,
+            Error::Archive(e) => e.kind(),
         }
     }
 }

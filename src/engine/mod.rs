@@ -6,6 +6,7 @@
 //! ([`lock`]) for its duration; reads need no lock because every file is replaced atomically.
 
 pub mod api;
+pub mod archive;
 pub mod clock;
 pub mod config;
 pub mod content;
