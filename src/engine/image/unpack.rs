@@ -112,6 +112,7 @@ fn clear(p: &Path, keep_dir: bool) -> io::Result<()> {
 pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError> {
     let mut archive = tar::Archive::new(src);
     let mut size = 0u64;
+    let mut dirs: Vec<(PathBuf, std::time::SystemTime)> = Vec::new();
     for entry in archive.entries()? {
         let mut entry = entry?;
         let raw = entry.path_bytes().into_owned();
@@ -129,6 +130,8 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
         let dest = root.join(&rel);
         let header = entry.header();
         let mode = header.mode().unwrap_or(0o644) & 0o7777;
+        let mtime =
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(header.mtime().unwrap_or(0));
         let kind = header.entry_type();
         size += header.size().unwrap_or(0);
         match kind {
@@ -139,6 +142,8 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
                 }
                 fs::set_permissions(&dest, fs::Permissions::from_mode(mode | 0o700))
                     .map_err(err)?;
+                // Entries written into the directory later change its mtime: set it at the end.
+                dirs.push((dest.clone(), mtime));
             }
             EntryType::Regular | EntryType::Continuous => {
                 clear(&dest, false).map_err(err)?;
@@ -150,6 +155,8 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
                 let f = w.into_inner().map_err(|e| err(e.into_error()))?;
                 f.set_permissions(fs::Permissions::from_mode(mode))
                     .map_err(err)?;
+                // The layer's mtimes are part of what `ls -l`, export and commit show.
+                let _ = f.set_modified(mtime);
             }
             EntryType::Symlink => {
                 let target = entry.link_name_bytes().map(|b| b.into_owned()).ok_or(
@@ -198,6 +205,11 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
             // Devices and FIFOs need privileges drydock does not have; a layer's files do not
             // depend on them.
             _ => {}
+        }
+    }
+    for (dir, mtime) in dirs.iter().rev() {
+        if let Ok(f) = File::open(dir) {
+            let _ = f.set_modified(*mtime);
         }
     }
     let mut inner = archive.into_inner();
