@@ -10,6 +10,7 @@ use super::distribution::pull::PullError;
 use super::filters::FilterError;
 use super::image::StoreError;
 use super::reference::ReferenceError;
+use super::runtime::RuntimeError;
 
 /// The class of an error, for exit codes and HTTP statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub enum Error {
     Pull(#[from] PullError),
     #[error(transparent)]
     Filter(#[from] FilterError),
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
 }
 
 impl Error {
@@ -47,6 +50,7 @@ impl Error {
             Error::Store(e) => e.kind(),
             Error::Distribution(e) => e.kind(),
             Error::Pull(_) | Error::Filter(_) => ErrorKind::InvalidArgument,
+            Error::Runtime(e) => e.kind(),
         }
     }
 }

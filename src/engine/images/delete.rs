@@ -282,9 +282,18 @@ impl Deleter<'_> {
 }
 
 impl Engine {
-    /// Containers holding images (none until the runtime lands).
+    /// Containers holding images: every container, running or not, holds its image.
     pub fn containers_using_images(&self) -> Vec<ContainerUse> {
-        Vec::new()
+        self.image_users()
+            .into_iter()
+            .filter_map(|c| {
+                Some(ContainerUse {
+                    image: Digest::parse(&c.image).ok()?,
+                    running: c.state.running,
+                    id: c.id,
+                })
+            })
+            .collect()
     }
 
     fn deleter(&self) -> Result<Deleter<'_>> {
