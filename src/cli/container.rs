@@ -658,8 +658,12 @@ fn err_line(io: &mut Io<'_>, s: &str) {
 
 /// A `docker run` failure: `docker: <msg>.` and the help pointer, exit 125 (or the code given).
 fn run_fail(msg: impl std::fmt::Display, code: i32) -> Fail {
+    let msg = msg.to_string();
     Fail {
-        message: format!("docker: {msg}.\nSee 'docker run --help'."),
+        message: format!(
+            "docker: {}.\nSee 'docker run --help'.",
+            msg.strip_suffix('.').unwrap_or(&msg)
+        ),
         code,
         blank_stdout_line: false,
     }

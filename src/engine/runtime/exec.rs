@@ -1,7 +1,9 @@
 //! `docker exec`: a second process in a running container, started by the same init with its own
 //! spec (the command as given, the container's environment plus `-e`, `-w`, `-u`), in the
-//! container's process group so `stop` and `kill` reach it too. It does not keep the container
-//! alive, and its exit does not stop the container.
+//! process group of its own (the container's group belongs to its supervisor's session, which
+//! another session cannot join); its pid is left in `drydock-exec-<id>.pid` so the supervisor ends
+//! it with the container. It does not keep the container alive, and its exit does not stop the
+//! container.
 
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
@@ -67,15 +69,18 @@ impl Engine {
             serde_json::to_vec_pretty(&spec).unwrap_or_default(),
         )
         .map_err(io_at(&spec_path))?;
+        let pid_path = dir.join(format!("drydock-exec-{exec_id}.pid"));
         let cleanup = {
-            let (spec_path, err_path) = (spec_path.clone(), err_path.clone());
+            let (spec_path, err_path, pid_path) =
+                (spec_path.clone(), err_path.clone(), pid_path.clone());
             move || {
                 let _ = std::fs::remove_file(&spec_path);
                 let _ = std::fs::remove_file(&err_path);
+                let _ = std::fs::remove_file(&pid_path);
             }
         };
         let mut cmd = launcher(self.runtime_settings()).command(&spec_path, &spec);
-        cmd.process_group(c.state.pid);
+        cmd.process_group(0);
         let terminal = attach.terminal && !req.detach;
         if req.detach {
             cmd.stdin(Stdio::null())
@@ -101,6 +106,7 @@ impl Engine {
                 return Err(spawn_error(&spec, e).into());
             }
         };
+        let _ = std::fs::write(&pid_path, child.id().to_string());
         if req.detach {
             // Reaped in the background; the spec stays until then.
             let cleanup = cleanup.clone();

@@ -52,7 +52,7 @@ impl Settings {
         let exe = std::env::var_os("DRYDOCK_EXE")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
-            .or_else(|| std::env::current_exe().ok())
+            .or_else(|| std::env::current_exe().ok().map(|e| drydock_beside(&e)))
             .unwrap_or_else(|| PathBuf::from("drydock"));
         let init = match std::env::var("DRYDOCK_INIT").as_deref() {
             Ok("host") => InitMode::Host,
@@ -75,6 +75,24 @@ impl std::fmt::Debug for Settings {
             .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
+}
+
+/// The drydock binary for an executable that is not drydock itself: cargo's test binaries live in
+/// `target/<profile>/deps/`, next to nothing useful, while `target/<profile>/drydock` is the real
+/// one. Re-executing a test binary as a shim would run the test suite again.
+fn drydock_beside(exe: &Path) -> PathBuf {
+    if exe.file_name().is_some_and(|n| n == "drydock") {
+        return exe.to_path_buf();
+    }
+    let dir = exe.parent();
+    [
+        dir.map(|d| d.join("drydock")),
+        dir.and_then(Path::parent).map(|d| d.join("drydock")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.is_file())
+    .unwrap_or_else(|| exe.to_path_buf())
 }
 
 /// Builds the OS command for one process of a container.

@@ -331,8 +331,10 @@ impl Engine {
             }
             pump(self, &mut child, attach, &log)
         };
-        // The container's other processes end with its main one, as in a PID namespace.
+        // The container's other processes end with its main one, as in a PID namespace: its
+        // group, and the groups of `docker exec` processes.
         let _ = settings.sys.kill_group(pid, libc::SIGKILL);
+        kill_execs(&store.dir(id), settings.sys.as_ref());
         reap_orphans();
         let code = status.map(exit_code).unwrap_or(255);
         if matches!(code, status::NOT_FOUND | status::CANNOT_INVOKE)
@@ -529,6 +531,26 @@ fn pump(
     match status {
         Some(s) => Ok(s),
         None => child.wait(),
+    }
+}
+
+/// Ends the `docker exec` processes of a container whose main process has ended.
+fn kill_execs(dir: &Path, sys: &dyn super::sys::Sys) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.filter_map(|e| e.ok()) {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("drydock-exec-") && name.ends_with(".pid") {
+            if let Some(pid) = std::fs::read_to_string(e.path())
+                .ok()
+                .and_then(|s| s.trim().parse::<i32>().ok())
+            {
+                let _ = sys.kill_group(pid, libc::SIGKILL);
+            }
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
