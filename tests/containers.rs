@@ -356,7 +356,7 @@ fn bad_inputs_read_as_docker() {
         ),
         (
             "run -v a:b:c:d busybox true",
-            "docker: invalid volume specification: 'a:b:c:d'.\nSee 'docker run --help'.\n",
+            "docker: Error response from daemon: invalid volume specification: 'a:b:c:d'.\nSee 'docker run --help'.\n",
             125,
         ),
         (

@@ -921,8 +921,10 @@ fn create_request(
         ports.entry(port).or_default().push(binding);
     }
     req.ports = ports;
+    // dockerd checks volume specifications: its errors carry the daemon prefix.
+    let daemon = |m: String| ParseFail::Client(format!("Error response from daemon: {m}"));
     for v in p.list("volume") {
-        let m = parse_volume(engine, &v, io).map_err(ParseFail::Client)?;
+        let m = parse_volume(engine, &v, io).map_err(daemon)?;
         req.binds.push(v.clone());
         req.mounts.push(m);
     }
@@ -949,7 +951,7 @@ fn create_request(
         } else {
             format!("{src}:{dst}{}", if ro { ":ro" } else { "" })
         };
-        let m = parse_volume(engine, &spec, io).map_err(ParseFail::Client)?;
+        let m = parse_volume(engine, &spec, io).map_err(daemon)?;
         req.mounts.push(m);
     }
     Ok(req)
