@@ -172,6 +172,15 @@ fn a_command_that_is_not_found_fails_the_run() {
 }
 
 #[test]
+fn a_detached_interactive_container_keeps_its_stdin_open() {
+    let t = TestContext::new();
+    ok(&t, "run -d -i --name shell busybox cat");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(field(&t, "shell", "{{.State.Status}}"), "running");
+    ok(&t, "stop -t 1 shell");
+}
+
+#[test]
 fn pause_and_unpause() {
     let t = TestContext::new();
     ok(&t, "run -d --name pp busybox sleep 30");

@@ -291,7 +291,9 @@ impl Engine {
                 .stdout(Stdio::inherit())
                 .stderr(Stdio::inherit());
         } else {
-            cmd.stdin(if attach.stdin.is_some() {
+            // `-i` keeps stdin open even when nothing is attached (`docker run -dit … bash`
+            // must not see end-of-file): the supervisor holds the pipe's other end.
+            cmd.stdin(if attach.stdin.is_some() || spec.stdin_open {
                 Stdio::piped()
             } else {
                 Stdio::null()
@@ -324,12 +326,19 @@ impl Engine {
         } else {
             let log = LogWriter::open(&store.log_path(id))
                 .map_err(super::error::io_at(store.log_path(id)))?;
-            if let (Some(input), Some(mut sin)) = (attach.stdin.take(), child.stdin.take()) {
-                std::thread::spawn(move || {
-                    let _ = sin.write_all(&input);
-                });
+            let mut held_stdin = None;
+            match (attach.stdin.take(), child.stdin.take()) {
+                (Some(input), Some(mut sin)) => {
+                    std::thread::spawn(move || {
+                        let _ = sin.write_all(&input);
+                    });
+                }
+                (None, sin) => held_stdin = sin,
+                _ => {}
             }
-            pump(self, &mut child, attach, &log)
+            let st = pump(self, &mut child, attach, &log);
+            drop(held_stdin);
+            st
         };
         // The container's other processes end with its main one, as in a PID namespace: its
         // group, and the groups of `docker exec` processes.
