@@ -67,6 +67,9 @@ pub fn run(args: Vec<String>) -> i32 {
             return 1;
         }
     };
+    if first == Some("__container-shim") {
+        return container_shim(&engine, &rest[1..]);
+    }
     match first {
         Some("docker") => docker(&engine, &rest[1..]),
         Some("-c") => match rest.get(1) {
@@ -97,7 +100,13 @@ pub fn run(args: Vec<String>) -> i32 {
             shell.state.args = rest[1..].to_vec();
             repl::run_line(&mut shell, &src, false)
         }
-        None if std::io::stdin().is_terminal() => repl::run(&engine),
+        None if std::io::stdin().is_terminal() => {
+            // The shell is the host: starting it boots the daemon, leaving it shuts it down.
+            boot_daemon(&engine);
+            let code = repl::run(&engine);
+            let _ = engine.daemon_shutdown(engine::runtime::DaemonStatus::Down);
+            code
+        }
         None => {
             let mut src = String::new();
             if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut src) {
@@ -179,6 +188,31 @@ fn scenario(args: &[String]) -> i32 {
             2
         }
     }
+}
+
+/// Boots the daemon as a host does at start; a daemon.json it cannot use is reported (the
+/// shell still starts; docker commands then say the daemon is not running).
+pub fn boot_daemon(engine: &Engine) {
+    if engine.daemon_status() == engine::runtime::DaemonStatus::Running {
+        return;
+    }
+    if let Err(e) = engine.daemon_boot() {
+        eprintln!("drydock: the Docker daemon did not start: {e}");
+    }
+}
+
+/// The hidden entry of a container's supervisor: `drydock __container-shim ID [--delay-ms=N]`.
+fn container_shim(engine: &Engine, args: &[String]) -> i32 {
+    let Some(id) = args.first() else {
+        eprintln!("drydock: __container-shim needs a container ID");
+        return 2;
+    };
+    let delay = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--delay-ms="))
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis);
+    engine.shim_main(id, delay)
 }
 
 /// The hidden entry a container's processes start with: `drydock __container-init SPEC.json`.

@@ -70,6 +70,7 @@ impl Ct {
             stdin_open: false,
             ports: BTreeMap::new(),
             labels: BTreeMap::new(),
+            ..Default::default()
         }
     }
 

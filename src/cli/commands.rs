@@ -3,8 +3,14 @@
 //! are separate entries sharing the same flags, as in docker/cli.
 
 use super::args::{Arity, Command, Flag, Kind};
+use super::container::{
+    ATTACH_FLAGS, COMMIT_FLAGS, CONTAINER_GROUP, CONTAINER_INSPECT_FLAGS, CONTAINER_PRUNE_FLAGS,
+    EXEC_FLAGS, EXPORT_FLAGS, KILL_FLAGS, LOGS_FLAGS, PS_FLAGS, RESTART_FLAGS, RM_FLAGS, RUN_FLAGS,
+    START_FLAGS, STOP_FLAGS, UPDATE_FLAGS,
+};
+use super::system::{DF_FLAGS, INFO_FLAGS, SYSTEM_GROUP, SYSTEM_PRUNE_FLAGS, VERSION_FLAGS};
 
-const fn flag(
+pub(crate) const fn flag(
     long: &'static str,
     short: Option<char>,
     kind: Kind,
@@ -22,7 +28,7 @@ const fn flag(
     }
 }
 
-const fn with_default(f: Flag, d: &'static str) -> Flag {
+pub(crate) const fn with_default(f: Flag, d: &'static str) -> Flag {
     Flag {
         default: Some(d),
         ..f
@@ -268,7 +274,7 @@ const LOAD_SHORT: &str = "Load an image from a tar archive or STDIN";
 const IMPORT_USAGE: &str = "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]";
 const IMPORT_SHORT: &str = "Import the contents from a tarball to create a filesystem image";
 
-const fn cmd(
+pub(crate) const fn cmd(
     path: &'static str,
     usage: &'static str,
     short: &'static str,
@@ -296,6 +302,21 @@ const RMI_USAGE: &str = "[OPTIONS] IMAGE [IMAGE...]";
 const RMI_SHORT: &str = "Remove one or more images";
 const HISTORY_USAGE: &str = "[OPTIONS] IMAGE";
 const HISTORY_SHORT: &str = "Show the history of an image";
+
+/// A command whose flags stop at its first argument (`docker run IMAGE ls -la`).
+const fn cmd_args(
+    path: &'static str,
+    usage: &'static str,
+    short: &'static str,
+    aliases: &'static [&'static str],
+    arity: Arity,
+    flags: &'static [Flag],
+) -> Command {
+    Command {
+        stop_at_first_arg: true,
+        ..cmd(path, usage, short, aliases, arity, flags)
+    }
+}
 
 /// Every command, by the words that name it.
 pub const COMMANDS: &[Command] = &[
@@ -452,6 +473,390 @@ pub const COMMANDS: &[Command] = &[
         Arity::AtLeast(1),
         IMPORT_FLAGS,
     ),
+    cmd_args(
+        "run",
+        "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Run a command in a new container",
+        &[],
+        Arity::AtLeast(1),
+        RUN_FLAGS,
+    ),
+    cmd_args(
+        "container run",
+        "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Run a command in a new container",
+        &[],
+        Arity::AtLeast(1),
+        RUN_FLAGS,
+    ),
+    cmd_args(
+        "create",
+        "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create a new container",
+        &[],
+        Arity::AtLeast(1),
+        RUN_FLAGS,
+    ),
+    cmd_args(
+        "container create",
+        "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create a new container",
+        &[],
+        Arity::AtLeast(1),
+        RUN_FLAGS,
+    ),
+    cmd(
+        "start",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+        &[],
+        Arity::AtLeast(1),
+        START_FLAGS,
+    ),
+    cmd(
+        "container start",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+        &[],
+        Arity::AtLeast(1),
+        START_FLAGS,
+    ),
+    cmd(
+        "stop",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Stop one or more running containers",
+        &[],
+        Arity::AtLeast(1),
+        STOP_FLAGS,
+    ),
+    cmd(
+        "container stop",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Stop one or more running containers",
+        &[],
+        Arity::AtLeast(1),
+        STOP_FLAGS,
+    ),
+    cmd(
+        "restart",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Restart one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        RESTART_FLAGS,
+    ),
+    cmd(
+        "container restart",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Restart one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        RESTART_FLAGS,
+    ),
+    cmd(
+        "kill",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Kill one or more running containers",
+        &[],
+        Arity::AtLeast(1),
+        KILL_FLAGS,
+    ),
+    cmd(
+        "container kill",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Kill one or more running containers",
+        &[],
+        Arity::AtLeast(1),
+        KILL_FLAGS,
+    ),
+    cmd(
+        "pause",
+        "CONTAINER [CONTAINER...]",
+        "Pause all processes within one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "container pause",
+        "CONTAINER [CONTAINER...]",
+        "Pause all processes within one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "unpause",
+        "CONTAINER [CONTAINER...]",
+        "Unpause all processes within one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "container unpause",
+        "CONTAINER [CONTAINER...]",
+        "Unpause all processes within one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "rm",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Remove one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        RM_FLAGS,
+    ),
+    cmd(
+        "container rm",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Remove one or more containers",
+        &["remove"],
+        Arity::AtLeast(1),
+        RM_FLAGS,
+    ),
+    cmd(
+        "rename",
+        "CONTAINER NEW_NAME",
+        "Rename a container",
+        &[],
+        Arity::Exactly(2),
+        &[],
+    ),
+    cmd(
+        "container rename",
+        "CONTAINER NEW_NAME",
+        "Rename a container",
+        &[],
+        Arity::Exactly(2),
+        &[],
+    ),
+    cmd(
+        "update",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Update configuration of one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        UPDATE_FLAGS,
+    ),
+    cmd(
+        "container update",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Update configuration of one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        UPDATE_FLAGS,
+    ),
+    cmd(
+        "wait",
+        "CONTAINER [CONTAINER...]",
+        "Block until one or more containers stop, then print their exit codes",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "container wait",
+        "CONTAINER [CONTAINER...]",
+        "Block until one or more containers stop, then print their exit codes",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "port",
+        "CONTAINER [PRIVATE_PORT[/PROTO]]",
+        "List port mappings or a specific mapping for the container",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "container port",
+        "CONTAINER [PRIVATE_PORT[/PROTO]]",
+        "List port mappings or a specific mapping for the container",
+        &[],
+        Arity::AtLeast(1),
+        &[],
+    ),
+    cmd(
+        "ps",
+        "[OPTIONS]",
+        "List containers",
+        &[],
+        Arity::None,
+        PS_FLAGS,
+    ),
+    cmd(
+        "container ps",
+        "[OPTIONS]",
+        "List containers",
+        &[],
+        Arity::None,
+        PS_FLAGS,
+    ),
+    cmd(
+        "container ls",
+        "[OPTIONS]",
+        "List containers",
+        &["ls", "list", "ps"],
+        Arity::None,
+        PS_FLAGS,
+    ),
+    cmd(
+        "logs",
+        "[OPTIONS] CONTAINER",
+        "Fetch the logs of a container",
+        &[],
+        Arity::Exactly(1),
+        LOGS_FLAGS,
+    ),
+    cmd(
+        "container logs",
+        "[OPTIONS] CONTAINER",
+        "Fetch the logs of a container",
+        &[],
+        Arity::Exactly(1),
+        LOGS_FLAGS,
+    ),
+    cmd(
+        "attach",
+        "[OPTIONS] CONTAINER",
+        "Attach local standard input, output, and error streams to a running container",
+        &[],
+        Arity::Exactly(1),
+        ATTACH_FLAGS,
+    ),
+    cmd(
+        "container attach",
+        "[OPTIONS] CONTAINER",
+        "Attach local standard input, output, and error streams to a running container",
+        &[],
+        Arity::Exactly(1),
+        ATTACH_FLAGS,
+    ),
+    cmd_args(
+        "exec",
+        "[OPTIONS] CONTAINER COMMAND [ARG...]",
+        "Run a command in a running container",
+        &[],
+        Arity::AtLeast(2),
+        EXEC_FLAGS,
+    ),
+    cmd_args(
+        "container exec",
+        "[OPTIONS] CONTAINER COMMAND [ARG...]",
+        "Run a command in a running container",
+        &[],
+        Arity::AtLeast(2),
+        EXEC_FLAGS,
+    ),
+    cmd(
+        "diff",
+        "CONTAINER",
+        "Inspect changes to files or directories on a container's filesystem",
+        &[],
+        Arity::Exactly(1),
+        &[],
+    ),
+    cmd(
+        "container diff",
+        "CONTAINER",
+        "Inspect changes to files or directories on a container's filesystem",
+        &[],
+        Arity::Exactly(1),
+        &[],
+    ),
+    cmd(
+        "commit",
+        "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "Create a new image from a container's changes",
+        &[],
+        Arity::AtLeast(1),
+        COMMIT_FLAGS,
+    ),
+    cmd(
+        "container commit",
+        "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "Create a new image from a container's changes",
+        &[],
+        Arity::AtLeast(1),
+        COMMIT_FLAGS,
+    ),
+    cmd(
+        "export",
+        "[OPTIONS] CONTAINER",
+        "Export a container's filesystem as a tar archive",
+        &[],
+        Arity::Exactly(1),
+        EXPORT_FLAGS,
+    ),
+    cmd(
+        "container export",
+        "[OPTIONS] CONTAINER",
+        "Export a container's filesystem as a tar archive",
+        &[],
+        Arity::Exactly(1),
+        EXPORT_FLAGS,
+    ),
+    cmd(
+        "container prune",
+        "[OPTIONS]",
+        "Remove all stopped containers",
+        &[],
+        Arity::None,
+        CONTAINER_PRUNE_FLAGS,
+    ),
+    cmd(
+        "container inspect",
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Display detailed information on one or more containers",
+        &[],
+        Arity::AtLeast(1),
+        CONTAINER_INSPECT_FLAGS,
+    ),
+    cmd(
+        "info",
+        "[OPTIONS]",
+        "Display system-wide information",
+        &[],
+        Arity::None,
+        INFO_FLAGS,
+    ),
+    cmd(
+        "system info",
+        "[OPTIONS]",
+        "Display system-wide information",
+        &[],
+        Arity::None,
+        INFO_FLAGS,
+    ),
+    cmd(
+        "version",
+        "[OPTIONS]",
+        "Show the Docker version information",
+        &[],
+        Arity::None,
+        VERSION_FLAGS,
+    ),
+    cmd(
+        "system df",
+        "[OPTIONS]",
+        "Show docker disk usage",
+        &[],
+        Arity::None,
+        DF_FLAGS,
+    ),
+    cmd(
+        "system prune",
+        "[OPTIONS]",
+        "Remove unused data",
+        &[],
+        Arity::None,
+        SYSTEM_PRUNE_FLAGS,
+    ),
 ];
 
 /// The `docker image` group's listing, as `docker image` prints it (Docker's full list, so the
@@ -485,40 +890,7 @@ pub const IMAGE_GROUP: &[(&str, &str)] = &[
 
 /// Docker commands that exist in Docker 20.10 but not yet in drydock.
 pub const NOT_YET: &[&str] = &[
-    "attach",
-    "build",
-    "commit",
-    "container",
-    "cp",
-    "create",
-    "diff",
-    "events",
-    "exec",
-    "export",
-    "info",
-    "kill",
-    "login",
-    "logout",
-    "logs",
-    "network",
-    "pause",
-    "port",
-    "ps",
-    "push",
-    "rename",
-    "restart",
-    "rm",
-    "run",
-    "start",
-    "stats",
-    "stop",
-    "system",
-    "top",
-    "unpause",
-    "update",
-    "version",
-    "volume",
-    "wait",
+    "build", "cp", "events", "login", "logout", "network", "push", "stats", "top", "volume",
 ];
 
 /// Looks a command up by its words; group aliases (`image list`, `image remove`) resolve too.
@@ -543,5 +915,52 @@ pub fn image_group_usage() -> String {
         s.push_str(&format!("  {name:<11} {short}\n"));
     }
     s.push_str("\nRun 'docker image COMMAND --help' for more information on a command.\n");
+    s
+}
+
+/// A management command (`docker image`, `docker container`, `docker system`) and its listing.
+pub struct Group {
+    pub name: &'static str,
+    pub short: &'static str,
+    pub commands: &'static [(&'static str, &'static str)],
+}
+
+/// The management groups drydock has.
+pub const GROUPS: &[Group] = &[
+    Group {
+        name: "container",
+        short: "Manage containers",
+        commands: CONTAINER_GROUP,
+    },
+    Group {
+        name: "image",
+        short: "Manage images",
+        commands: IMAGE_GROUP,
+    },
+    Group {
+        name: "system",
+        short: "Manage Docker",
+        commands: SYSTEM_GROUP,
+    },
+];
+
+/// The group named `name`.
+pub fn group(name: &str) -> Option<&'static Group> {
+    GROUPS.iter().find(|g| g.name == name)
+}
+
+/// A group's usage, as docker/cli prints it for the group alone.
+pub fn group_usage(g: &Group) -> String {
+    let mut s = format!(
+        "\nUsage:  docker {} COMMAND\n\n{}\n\nCommands:\n",
+        g.name, g.short
+    );
+    for (name, short) in g.commands {
+        s.push_str(&format!("  {name:<11} {short}\n"));
+    }
+    s.push_str(&format!(
+        "\nRun 'docker {} COMMAND --help' for more information on a command.\n",
+        g.name
+    ));
     s
 }

@@ -495,33 +495,47 @@ fn indented(values: &[serde_json::Value]) -> String {
 }
 
 pub(super) fn inspect(engine: &Engine, p: &Parsed, io: &mut Io<'_>, generic: bool) -> CmdResult {
-    if generic && let Some(t) = p.str("type").filter(|t| !t.is_empty() && *t != "image") {
-        if [
-            "container",
-            "network",
-            "volume",
-            "node",
-            "service",
-            "task",
-            "plugin",
-            "secret",
-            "config",
-        ]
-        .contains(&t)
-        {
-            // Nothing of those kinds exists yet in drydock.
-        } else {
-            return Err(Fail::plain(format!(
-                "\"{t}\" is not a valid value for --type"
-            )));
-        }
+    let kind = p.str("type").filter(|t| !t.is_empty());
+    const TYPES: &[&str] = &[
+        "container",
+        "image",
+        "network",
+        "volume",
+        "node",
+        "service",
+        "task",
+        "plugin",
+        "secret",
+        "config",
+    ];
+    if generic
+        && let Some(t) = kind
+        && !TYPES.contains(&t)
+    {
+        return Err(Fail::plain(format!(
+            "\"{t}\" is not a valid value for --type"
+        )));
     }
-    let only_other = generic && p.str("type").is_some_and(|t| !t.is_empty() && t != "image");
+    // `docker inspect` looks for a container first, then an image (docker/cli's order).
+    let containers = generic && kind.is_none_or(|t| t == "container");
+    let images = !generic || kind.is_none_or(|t| t == "image");
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for arg in &p.args {
-        match (only_other, engine.image_inspect(arg)) {
-            (false, Ok(i)) => found.push(serde_json::to_value(&i).unwrap_or_default()),
+        if containers {
+            match engine.container_inspect(arg) {
+                Ok(v) => {
+                    found.push(v);
+                    continue;
+                }
+                Err(e) if e.kind() != crate::engine::ErrorKind::NotFound => {
+                    return Err(Fail::daemon(e));
+                }
+                Err(_) => {}
+            }
+        }
+        match (images, engine.image_inspect(arg)) {
+            (true, Ok(i)) => found.push(serde_json::to_value(&i).unwrap_or_default()),
             (_, Err(e)) if e.kind() != crate::engine::ErrorKind::NotFound => {
                 return Err(Fail::daemon(e));
             }
@@ -532,23 +546,33 @@ pub(super) fn inspect(engine: &Engine, p: &Parsed, io: &mut Io<'_>, generic: boo
             }),
         }
     }
-    match p.str("format").filter(|f| !f.is_empty()) {
-        None => out(io, &indented(&found)),
-        // docker/cli writes the formatted objects and then a newline; with none, that newline
-        // is all stdout gets.
-        Some(_) if found.is_empty() => out(io, "\n"),
-        Some(f) => {
-            for v in &found {
-                out(io, &format!("{}\n", super::view::inspect_template(f, v)?));
-            }
-        }
-    }
+    print_inspect(io, p, &found)?;
     if errors.is_empty() {
         Ok(0)
     } else {
         let _ = writeln!(io.stderr, "{}", errors.join("\n"));
         Ok(1)
     }
+}
+
+/// Prints inspected objects: the JSON array (4-space indent), or `--format` once per object.
+pub(super) fn print_inspect(
+    io: &mut Io<'_>,
+    p: &Parsed,
+    found: &[serde_json::Value],
+) -> Result<(), Fail> {
+    match p.str("format").filter(|f| !f.is_empty()) {
+        None => out(io, &indented(found)),
+        // docker/cli writes the formatted objects and then a newline; with none, that newline
+        // is all stdout gets.
+        Some(_) if found.is_empty() => out(io, "\n"),
+        Some(f) => {
+            for v in found {
+                out(io, &format!("{}\n", super::view::inspect_template(f, v)?));
+            }
+        }
+    }
+    Ok(())
 }
 
 const HISTORY_HEADERS: &[(&str, &str)] = &[

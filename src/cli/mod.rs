@@ -7,8 +7,10 @@
 mod archive;
 pub mod args;
 pub mod commands;
+mod container;
 pub mod format;
 mod image;
+mod system;
 mod view;
 
 use std::io::{Read, Write};
@@ -88,7 +90,7 @@ pub(crate) type CmdResult = Result<Status, Fail>;
 
 fn top_usage() -> String {
     let mut s = String::from(
-        "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\nManagement Commands:\n  image       Manage images\n\nCommands:\n",
+        "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage Docker\n\nCommands:\n",
     );
     for c in commands::COMMANDS.iter().filter(|c| !c.path.contains(' ')) {
         s.push_str(&format!("  {:<11} {}\n", c.path, c.short));
@@ -108,30 +110,26 @@ pub fn docker(engine: &Engine, argv: &[String], io: &mut Io<'_>) -> Status {
         let _ = io.stdout.write_all(top_usage().as_bytes());
         return 0;
     }
-    let (cmd, rest) = if first == "image" {
+    let (cmd, rest) = if let Some(group) = commands::group(first) {
         match words.get(1).copied() {
             None => {
-                let _ = io
-                    .stderr
-                    .write_all(commands::image_group_usage().as_bytes());
+                let _ = io.stderr.write_all(commands::group_usage(group).as_bytes());
                 return 0;
             }
             Some("--help") | Some("-h") => {
-                let _ = io
-                    .stdout
-                    .write_all(commands::image_group_usage().as_bytes());
+                let _ = io.stdout.write_all(commands::group_usage(group).as_bytes());
                 return 0;
             }
-            Some(sub) => match commands::find(&["image", sub]) {
+            Some(sub) => match commands::find(&[first, sub]) {
                 Some(c) => (c, &argv[2..]),
                 None => {
-                    let known = commands::IMAGE_GROUP.iter().any(|(n, _)| *n == sub);
+                    let known = group.commands.iter().any(|(n, _)| *n == sub);
                     if known {
-                        return not_yet(io, &format!("image {sub}"));
+                        return not_yet(io, &format!("{first} {sub}"));
                     }
                     let _ = io
                         .stderr
-                        .write_all(commands::image_group_usage().trim_start().as_bytes());
+                        .write_all(commands::group_usage(group).trim_start().as_bytes());
                     return 1;
                 }
             },
@@ -166,6 +164,10 @@ pub fn docker(engine: &Engine, argv: &[String], io: &mut Io<'_>) -> Status {
         let _ = io.stderr.write_all(msg.as_bytes());
         return 1;
     }
+    // `docker version` prints its client half before it needs the daemon.
+    if cmd.path != "version" && ensure_daemon(engine, io).is_err() {
+        return 1;
+    }
     match dispatch(engine, cmd, &parsed, io) {
         Ok(code) => code,
         Err(f) => {
@@ -186,20 +188,60 @@ fn not_yet(io: &mut Io<'_>, what: &str) -> Status {
     1
 }
 
+/// Makes sure the daemon is up: one that is down (never booted, or ended with a shell) boots
+/// now; one stopped on purpose (`systemctl stop docker`) stays down and the command fails with
+/// Docker's "Cannot connect" text.
+pub(crate) fn ensure_daemon(engine: &Engine, io: &mut Io<'_>) -> Result<(), ()> {
+    use crate::engine::runtime::{DaemonStatus, RuntimeError};
+    match engine.daemon_status() {
+        DaemonStatus::Running => return Ok(()),
+        DaemonStatus::Down if engine.daemon_boot().is_ok() => return Ok(()),
+        _ => {}
+    }
+    let _ = writeln!(io.stderr, "{}", RuntimeError::DaemonDown);
+    Err(())
+}
+
 fn dispatch(engine: &Engine, cmd: &Command, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let verb = cmd.path.rsplit(' ').next().unwrap_or(cmd.path);
-    match verb {
-        "pull" => image::pull(engine, p, io),
-        "images" | "ls" => image::images(engine, p, io),
-        "tag" => image::tag(engine, p, io),
-        "rmi" | "rm" => image::rmi(engine, p, io),
-        "prune" => image::prune(engine, p, io),
-        "inspect" => image::inspect(engine, p, io, cmd.path == "inspect"),
-        "history" => image::history(engine, p, io),
+    match cmd.path {
+        "pull" | "image pull" => image::pull(engine, p, io),
+        "images" | "image ls" => image::images(engine, p, io),
+        "tag" | "image tag" => image::tag(engine, p, io),
+        "rmi" | "image rm" => image::rmi(engine, p, io),
+        "image prune" => image::prune(engine, p, io),
+        "inspect" => image::inspect(engine, p, io, true),
+        "image inspect" => image::inspect(engine, p, io, false),
+        "history" | "image history" => image::history(engine, p, io),
         "search" => image::search(engine, p, io),
-        "save" => archive::save(engine, p, io),
-        "load" => archive::load(engine, p, io),
-        "import" => archive::import(engine, p, io, cmd.path),
+        "save" | "image save" => archive::save(engine, p, io),
+        "load" | "image load" => archive::load(engine, p, io),
+        "import" | "image import" => archive::import(engine, p, io, cmd.path),
+        "run" | "container run" => container::run(engine, p, io),
+        "create" | "container create" => container::create(engine, p, io),
+        "start" | "container start" => container::start(engine, p, io),
+        "stop" | "container stop" => container::stop(engine, p, io),
+        "restart" | "container restart" => container::restart(engine, p, io),
+        "kill" | "container kill" => container::kill(engine, p, io),
+        "pause" | "container pause" => container::pause(engine, p, io, false),
+        "unpause" | "container unpause" => container::pause(engine, p, io, true),
+        "rm" | "container rm" => container::rm(engine, p, io),
+        "rename" | "container rename" => container::rename(engine, p, io),
+        "update" | "container update" => container::update(engine, p, io),
+        "wait" | "container wait" => container::wait(engine, p, io),
+        "port" | "container port" => container::port(engine, p, io),
+        "ps" | "container ls" => container::ps(engine, p, io),
+        "logs" | "container logs" => container::logs(engine, p, io),
+        "attach" | "container attach" => container::attach(engine, p, io),
+        "exec" | "container exec" => container::exec(engine, p, io),
+        "diff" | "container diff" => container::diff(engine, p, io),
+        "commit" | "container commit" => container::commit(engine, p, io),
+        "export" | "container export" => container::export(engine, p, io),
+        "container prune" => container::prune(engine, p, io),
+        "container inspect" => container::inspect(engine, p, io),
+        "info" | "system info" => system::info(engine, p, io),
+        "version" => system::version(engine, p, io),
+        "system df" => system::df(engine, p, io),
+        "system prune" => system::prune(engine, p, io),
         _ => Ok(not_yet(io, cmd.path)),
     }
 }

@@ -16,6 +16,8 @@ pub struct DaemonConfig {
     pub experimental: bool,
     #[serde(default)]
     pub insecure_registries: Vec<String>,
+    #[serde(default)]
+    pub debug: bool,
 }
 
 /// Why daemon.json could not be used.

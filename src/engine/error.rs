@@ -11,6 +11,7 @@ use super::distribution::pull::PullError;
 use super::filters::FilterError;
 use super::image::StoreError;
 use super::reference::ReferenceError;
+use super::runtime::RuntimeError;
 
 /// The class of an error, for exit codes and HTTP statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,8 @@ pub enum Error {
     Filter(#[from] FilterError),
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
 }
 
 impl Error {
@@ -51,6 +54,7 @@ impl Error {
             Error::Distribution(e) => e.kind(),
             Error::Pull(_) | Error::Filter(_) => ErrorKind::InvalidArgument,
             Error::Archive(e) => e.kind(),
+            Error::Runtime(e) => e.kind(),
         }
     }
 }

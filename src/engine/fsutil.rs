@@ -75,3 +75,21 @@ pub fn remove_dir_if_exists(p: &Path) -> io::Result<()> {
         r => r,
     }
 }
+
+/// Entries of a staging directory old enough to be a crash's leftovers rather than another
+/// process's write in progress (writers that do not hold the store lock, such as a container's
+/// supervisor recording its state, stage files here too).
+pub fn stale_entries(dir: &Path, older_than: std::time::Duration) -> Vec<std::path::PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    rd.flatten()
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age >= older_than))
+        })
+        .map(|e| e.path())
+        .collect()
+}

@@ -49,6 +49,8 @@ pub struct Engine {
     content: ContentStore,
     images: ImageStore,
     hub: Arc<dyn Index>,
+    containers: runtime::ContainerStore,
+    runtime: runtime::Settings,
 }
 
 /// Where the state lives when neither `--home` nor `DRYDOCK_HOME` says: `$XDG_DATA_HOME/drydock`,
@@ -77,8 +79,9 @@ impl Engine {
 
     /// Opens with an explicit hub, clock and random source (tests add images to the hub).
     pub fn open_with(home: &Path, hub: Arc<dyn Index>, clock: Clock, rng: Rng) -> Result<Engine> {
-        let config = DaemonConfig::load(&home.join("etc/docker/daemon.json"))
-            .map_err(|e| StoreError::InvalidArgument(e.to_string()))?;
+        // An invalid daemon.json does not stop the host from opening: the daemon refuses to
+        // boot with dockerd's message (`daemon_boot`), as a host whose dockerd fails to start.
+        let config = DaemonConfig::load(&home.join("etc/docker/daemon.json")).unwrap_or_default();
         let paths = Paths::new(home, config.driver());
         for dir in [
             home.join("root"),
@@ -94,6 +97,8 @@ impl Engine {
         let engine = Engine {
             content: ContentStore::new(paths.clone()),
             images: ImageStore::new(paths.clone()),
+            containers: runtime::ContainerStore::new(paths.clone()),
+            runtime: runtime::Settings::from_env(),
             paths,
             config,
             clock,
@@ -108,10 +113,9 @@ impl Engine {
     /// removed (with their layers, if no other image uses them), staging files are cleared.
     fn recover(&self) -> Result<()> {
         let pending = self.images.pending();
-        let has_staging = std::fs::read_dir(self.paths.tmp())
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false);
-        if pending.is_empty() && !has_staging {
+        // Staging files younger than this may belong to another process's write in progress.
+        let stale = fsutil::stale_entries(&self.paths.tmp(), std::time::Duration::from_secs(600));
+        if pending.is_empty() && stale.is_empty() {
             return Ok(());
         }
         let _lock = self.lock()?;
@@ -122,7 +126,13 @@ impl Engine {
             }
             self.images.commit(&id)?;
         }
-        distribution::pull::clear_staging(&self.paths);
+        for p in stale {
+            let _ = if p.is_dir() {
+                fsutil::remove_dir_if_exists(&p)
+            } else {
+                fsutil::remove_file_if_exists(&p)
+            };
+        }
         Ok(())
     }
 
@@ -151,6 +161,18 @@ impl Engine {
     }
     pub fn hub(&self) -> &dyn Registry {
         self.hub.as_ref()
+    }
+    /// The container records.
+    pub fn containers(&self) -> &runtime::ContainerStore {
+        &self.containers
+    }
+    /// How containers' processes are started (the drydock executable, which init).
+    pub fn runtime_settings(&self) -> &runtime::Settings {
+        &self.runtime
+    }
+    /// Replaces the runtime settings (tests point the runtime at the built binary and a host init).
+    pub fn set_runtime_settings(&mut self, settings: runtime::Settings) {
+        self.runtime = settings;
     }
 
     /// `docker search`: the hub's matches, the daemon's limit check and filters.

@@ -68,6 +68,9 @@ impl Sessions for HostSessions {
             shell: Shell::host(&engine),
         };
         f(&mut runner, home.path());
+        // The session's host goes down with it: no container outlives a scenario.
+        drop(runner);
+        let _ = engine.daemon_shutdown(crate::engine::runtime::DaemonStatus::Down);
         Ok(())
     }
 }

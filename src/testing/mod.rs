@@ -13,13 +13,27 @@ use crate::engine::Engine;
 use crate::engine::clock::{Clock, Rng};
 use crate::engine::distribution::Index;
 use crate::engine::hub::Hub;
+use crate::engine::runtime::{DaemonStatus, InitMode};
 
 /// Where the fixed clock starts in tests.
 pub const TEST_CLOCK: &str = "2024-01-01T00:00:00Z";
 
 /// Volatile text and its placeholder. Hub digests are deterministic and stay visible; only what
 /// really varies (temporary paths) is redacted.
-pub const FILTERS: &[(&str, &str)] = &[(r"/tmp/\.tmp[A-Za-z0-9]+", "[HOME]")];
+pub const FILTERS: &[(&str, &str)] = &[
+    (r"/tmp/\.tmp[A-Za-z0-9]+", "[HOME]"),
+    // Times the test clock gives (it starts at TEST_CLOCK and runs on in real time); image
+    // times are deterministic and stay.
+    (r"2024-01-01T\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]"),
+    (r"2024-01-01 \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC", "[TIME]"),
+    // Durations in ps STATUS/CREATED columns.
+    (
+        r"(Less than a second|About a minute|\d+ seconds?|\d+ minutes?)( ago)?",
+        "[DURATION]$2",
+    ),
+    // Process IDs.
+    (r#""Pid": [1-9]\d*"#, r#""Pid": [PID]"#),
+];
 
 /// A temporary home with an engine.
 pub struct TestContext {
@@ -42,7 +56,23 @@ impl TestContext {
 
     fn open(home: &Path, hub: Arc<dyn Index>) -> Engine {
         let at = TEST_CLOCK.parse().expect("valid test clock");
-        Engine::open_with(home, hub, Clock::starting_at(at), Rng::seeded(1)).expect("engine opens")
+        let mut engine = Engine::open_with(home, hub, Clock::starting_at(at), Rng::seeded(1))
+            .expect("engine opens");
+        // Containers in tests run their command on the host (the runtime is under test, not the
+        // applets), and a test's end stops them at once.
+        let mut settings = engine.runtime_settings().clone();
+        settings.init = InitMode::Host;
+        settings.shutdown_grace = std::time::Duration::ZERO;
+        engine.set_runtime_settings(settings);
+        engine
+    }
+
+    /// Uses the real init (`drydock __container-init`) instead of the host's commands.
+    pub fn with_real_init(mut self) -> Self {
+        let mut settings = self.engine.runtime_settings().clone();
+        settings.init = InitMode::Drydock;
+        self.engine.set_runtime_settings(settings);
+        self
     }
 
     /// Runs `docker ARGS` with `stdin`, returning (stdout, stderr, status).
@@ -91,6 +121,14 @@ impl TestContext {
             }
         }
         s
+    }
+}
+
+/// A test's containers end with it: the daemon shuts down (SIGKILL at once), so no process
+/// outlives the test.
+impl Drop for TestContext {
+    fn drop(&mut self) {
+        let _ = self.engine.daemon_shutdown(DaemonStatus::Down);
     }
 }
 

@@ -6,7 +6,6 @@
 //! then the references, then the marker goes. A failure at any step before the references leaves
 //! nothing visible; see `engine::image` for the crash rule.
 
-use std::fs;
 use std::io::{self, BufReader, Read};
 
 use flate2::read::GzDecoder;
@@ -327,19 +326,5 @@ impl<R: Read> Read for CountingReader<'_, R> {
                 .emit(Progress::bar(self.id, "Extracting", self.n, self.total));
         }
         Ok(k)
-    }
-}
-
-/// Removes stray staging files left by a crash.
-pub fn clear_staging(paths: &Paths) {
-    if let Ok(rd) = fs::read_dir(paths.tmp()) {
-        for e in rd.flatten() {
-            let p = e.path();
-            let _ = if p.is_dir() {
-                fs::remove_dir_all(&p)
-            } else {
-                fs::remove_file(&p)
-            };
-        }
     }
 }

@@ -340,7 +340,8 @@ pub fn assemble(store: &ImageStore, image: &Image, dest: &Path) -> Result<(), St
 /// Where ready-made copies of images' root filesystems wait for [`assemble_fast`]:
 /// `<data-root>/tmp/rootfs-spares/<image hex>` (and `<hex>.building-<pid>-<n>` while one is made).
 pub fn spares_dir(store: &ImageStore) -> PathBuf {
-    store.paths().tmp().join("rootfs-spares")
+    // Not under `tmp/`: staging there is cleared as a crash's leftovers.
+    store.paths().data_root().join("drydock/rootfs-spares")
 }
 
 /// [`assemble`] for `docker run`: when a ready copy of `image`'s rootfs waits in

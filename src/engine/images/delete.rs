@@ -254,6 +254,10 @@ impl Deleter<'_> {
         let in_use = chains_in_use(&self.snap, &HashSet::from([id.clone()]));
         let store = self.engine.image_store();
         store.delete(id)?;
+        // A ready-made rootfs copy for `docker run` of this image is garbage now.
+        let _ = super::super::fsutil::remove_dir_if_exists(
+            &super::super::image::rootfs::spares_dir(store).join(id.hex()),
+        );
         self.snap.images.remove(id);
         if let Some(p) = &img.parent
             && let Some(c) = self.snap.children.get_mut(p)
@@ -282,9 +286,18 @@ impl Deleter<'_> {
 }
 
 impl Engine {
-    /// Containers holding images (none until the runtime lands).
+    /// Containers holding images: every container, running or not, holds its image.
     pub fn containers_using_images(&self) -> Vec<ContainerUse> {
-        Vec::new()
+        self.image_users()
+            .into_iter()
+            .filter_map(|c| {
+                Some(ContainerUse {
+                    image: Digest::parse(&c.image).ok()?,
+                    running: c.state.running,
+                    id: c.id,
+                })
+            })
+            .collect()
     }
 
     fn deleter(&self) -> Result<Deleter<'_>> {

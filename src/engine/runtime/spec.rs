@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 /// How to run one process of a container (its main process, or one `docker exec`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessSpec {
     /// The container's ID (64 hex).
     pub container_id: String,
@@ -38,6 +38,24 @@ pub struct ProcessSpec {
     /// The image's labels and other facts applets may need (`org.opencontainers…`), by name.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Volumes and bind mounts (`-v`): a real directory to show at a path inside the container.
+    #[serde(default)]
+    pub mounts: Vec<Mount>,
+    /// When the command cannot be started (not found, not executable), the init writes Docker's
+    /// text for it here (`exec: "x": executable file not found in $PATH`) before exiting 127/126,
+    /// so the runtime can tell a start failure from a command that exits 127 itself.
+    #[serde(default)]
+    pub start_error: Option<PathBuf>,
+}
+
+/// One mount of a container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mount {
+    /// The real directory (or file) on the host, under `DRYDOCK_HOME`.
+    pub source: PathBuf,
+    /// The absolute path inside the container.
+    pub destination: String,
+    pub read_only: bool,
 }
 
 /// One host binding of a published port (`HostConfig.PortBindings`).

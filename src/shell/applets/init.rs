@@ -129,7 +129,16 @@ pub fn run(spec: &ProcessSpec) -> i32 {
     let found = match lookup(&state.root, &state.cwd, &path_var, arg0) {
         Ok(f) => f,
         Err(e) => {
-            let _ = writeln!(stderr, "{}", run_error_line(&e));
+            // The runtime words the failure itself (`docker run` and `docker exec` print it
+            // differently) when it gave us a place to report it; run by hand, we print it.
+            match &spec.start_error {
+                Some(path) => {
+                    let _ = std::fs::write(path, exec_error_text(&e));
+                }
+                None => {
+                    let _ = writeln!(stderr, "{}", run_error_line(&e));
+                }
+            }
             return e.status();
         }
     };

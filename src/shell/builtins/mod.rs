@@ -8,6 +8,7 @@
 //! Shared parsing and quoting live in `util`.
 
 mod cat;
+mod curl;
 mod docker;
 mod echo;
 mod env;
@@ -19,6 +20,7 @@ mod ls;
 mod misc;
 mod nav;
 mod sha256sum;
+mod systemctl;
 mod tar;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -44,6 +46,7 @@ const HOST: &[CommandDef] = &[
     def("cd", "change the working directory", nav::cd),
     def("clear", "clear the terminal screen", misc::clear),
     def("cp", "copy files and directories", files::cp),
+    def("curl", "transfer a URL (HTTP GET to the host's ports)", curl::curl),
     def("cut", "print selected fields or characters of lines", text::cut),
     def("date", "print the date and time", misc::date),
     def("dirname", "strip the last component from a file name", misc::dirname),
@@ -68,9 +71,11 @@ const HOST: &[CommandDef] = &[
     def("pwd", "print the working directory", nav::pwd),
     def("rm", "remove files or directories", files::rm),
     def("rmdir", "remove empty directories", files::rmdir),
+    def("service", "run a System V init script (docker)", systemctl::service),
     def("sha256sum", "print or check SHA-256 digests", sha256sum::sha256sum),
     def("sleep", "wait for some seconds", misc::sleep),
     def("sort", "sort lines", text::sort),
+    def("systemctl", "control the docker service", systemctl::systemctl),
     def("tail", "print the last lines of files", headtail::tail),
     def("tar", "create, list or extract tar archives", tar::tar),
     def("tee", "copy stdin to stdout and files", cat::tee),
