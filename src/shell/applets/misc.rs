@@ -183,7 +183,12 @@ fn container_processes() -> (Vec<Proc>, i64) {
     // Numbered as in a PID namespace: the init is 1, the others follow in start order. Ranks,
     // not offsets: other processes on the host take PIDs in between.
     let ranks: Vec<i64> = found.iter().map(|f| f.0).collect();
-    let map = |pid: i64| ranks.iter().position(|p| *p == pid).map_or(0, |i| i as i64 + 1);
+    let map = |pid: i64| {
+        ranks
+            .iter()
+            .position(|p| *p == pid)
+            .map_or(0, |i| i as i64 + 1)
+    };
     let procs = found
         .into_iter()
         .map(|(pid, ppid, vsz_kib, rss_kib)| Proc {
