@@ -59,7 +59,9 @@ impl TestContext {
         let mut engine = Engine::open_with(home, hub, Clock::starting_at(at), Rng::seeded(1))
             .expect("engine opens");
         // Containers in tests run their command on the host (the runtime is under test, not the
-        // applets), and a test's end stops them at once.
+        // applets), and a test's end stops them at once. That command is NOT confined: tests on
+        // this init use harmless commands only (`sleep`, `true`, `sh -c 'exit 3'`); anything
+        // that touches files uses `with_real_init`.
         let mut settings = engine.runtime_settings().clone();
         settings.init = InitMode::Host;
         settings.shutdown_grace = std::time::Duration::ZERO;
