@@ -19,12 +19,12 @@ use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
-use crate::engine::runtime::logs;
 use crate::engine::runtime::record::{Container, MountPoint, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
+use crate::engine::runtime::{logs, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -803,6 +803,7 @@ fn parse_volume(engine: &Engine, spec: &str, io: &Io<'_>) -> Result<MountPoint, 
             destination: dst.to_string(),
             rw,
             mode: mode.to_string(),
+            named: false,
         });
     }
     let name = if src.is_empty() {
@@ -822,13 +823,13 @@ fn parse_volume(engine: &Engine, spec: &str, io: &Io<'_>) -> Result<MountPoint, 
         }
         src.to_string()
     };
-    let source = format!("/var/lib/docker/volumes/{name}/_data");
-    let real = home.join(source.trim_start_matches('/'));
-    std::fs::create_dir_all(&real).map_err(|e| e.to_string())?;
+    let named = !src.is_empty();
+    engine.volume_ensure(&name).map_err(|e| e.to_string())?;
     Ok(MountPoint {
         kind: "volume".into(),
+        source: volumes::source_of(&name),
+        named,
         name,
-        source,
         destination: dst.to_string(),
         rw,
         mode: if mode.is_empty() {
@@ -944,6 +945,12 @@ fn create_request(
         if kind == "bind" && !src.starts_with('/') {
             return Err(ParseFail::Flag(format!(
                 "invalid argument \"{v}\" for \"--mount\" flag: invalid mount config for type \"bind\": invalid mount path: '{src}' mount path must be absolute"
+            )));
+        }
+        // `-v` creates a missing bind source; `--mount` refuses it (dockerd's words).
+        if kind == "bind" && !io.paths.resolve(&src).is_ok_and(|r| r.exists()) {
+            return Err(daemon(format!(
+                "invalid mount config for type \"bind\": bind source path does not exist: {src}"
             )));
         }
         let spec = if src.is_empty() {
@@ -1204,7 +1211,10 @@ pub(super) fn pause(engine: &Engine, p: &Parsed, io: &mut Io<'_>, unpause: bool)
 
 pub(super) fn rm(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let force = p.bool("force");
-    let errors = each(io, &p.args, true, &|a| engine.container_remove(a, force));
+    let volumes = p.bool("volumes");
+    let errors = each(io, &p.args, true, &|a| {
+        engine.container_remove(a, force, volumes)
+    });
     if errors.is_empty() {
         return Ok(0);
     }

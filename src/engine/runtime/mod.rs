@@ -33,6 +33,7 @@ pub mod restart;
 pub mod spec;
 pub mod supervise;
 pub mod sys;
+pub mod volumes;
 
 pub use create::CreateRequest;
 pub use daemon::{BootReport, DaemonStatus};

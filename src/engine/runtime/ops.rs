@@ -336,8 +336,14 @@ impl Engine {
         Ok(())
     }
 
-    /// `docker rm [-f]`: refuses a running container unless forced (then SIGKILL first).
-    pub fn container_remove(&self, arg: &str, force: bool) -> super::super::Result<()> {
+    /// `docker rm [-f] [-v]`: refuses a running container unless forced (then SIGKILL first);
+    /// `volumes` also removes its anonymous volumes.
+    pub fn container_remove(
+        &self,
+        arg: &str,
+        force: bool,
+        volumes: bool,
+    ) -> super::super::Result<()> {
         let c = self.container(arg)?;
         if c.state.running && !force {
             if c.state.paused {
@@ -350,6 +356,10 @@ impl Engine {
         }
         wait_supervisor_gone(&self.containers().shim_lock_path(&c.id), KILL_GRACE);
         self.remove_record(&c.id)?;
+        if volumes {
+            let mounts: Vec<_> = c.mount_points.values().cloned().collect();
+            self.remove_anonymous_volumes(&c.id, &mounts);
+        }
         Ok(())
     }
 
