@@ -615,8 +615,25 @@ fn kill_execs(dir: &Path, sys: &dyn super::sys::Sys) {
     }
 }
 
-/// Reaps the container's orphans that were re-parented to this supervisor.
+/// Reaps the container's orphans that were re-parented to this supervisor. Only a shim (a child
+/// subreaper) gets them; any other process (a foreground `docker run` in the REPL, or a test
+/// running several) must not `waitpid(-1)`: it would steal the status of a child another thread
+/// waits for by pid.
 fn reap_orphans() {
+    let mut subreaper: libc::c_int = 0;
+    // SAFETY: PR_GET_CHILD_SUBREAPER writes one int through the pointer.
+    unsafe {
+        libc::prctl(
+            libc::PR_GET_CHILD_SUBREAPER,
+            &mut subreaper as *mut libc::c_int,
+            0,
+            0,
+            0,
+        );
+    }
+    if subreaper == 0 {
+        return;
+    }
     loop {
         let mut st = 0;
         // SAFETY: WNOHANG waitpid only collects exit statuses of this process's children; the
