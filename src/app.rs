@@ -201,7 +201,8 @@ pub fn boot_daemon(engine: &Engine) {
     }
 }
 
-/// The hidden entry of a container's supervisor: `drydock __container-shim ID [--delay-ms=N]`.
+/// The hidden entry of a container's supervisor: `drydock __container-shim ID [--delay-ms=N]
+/// [--hold]`.
 fn container_shim(engine: &Engine, args: &[String]) -> i32 {
     let Some(id) = args.first() else {
         eprintln!("drydock: __container-shim needs a container ID");
@@ -212,7 +213,7 @@ fn container_shim(engine: &Engine, args: &[String]) -> i32 {
         .find_map(|a| a.strip_prefix("--delay-ms="))
         .and_then(|n| n.parse::<u64>().ok())
         .map(std::time::Duration::from_millis);
-    engine.shim_main(id, delay)
+    engine.shim_main(id, delay, args.iter().any(|a| a == "--hold"))
 }
 
 /// The hidden entry a container's processes start with: `drydock __container-init SPEC.json`.

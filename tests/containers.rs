@@ -188,8 +188,10 @@ fn pause_and_unpause() {
     assert_eq!(field(&t, "pp", "{{.State.Status}}"), "paused");
     assert!(ok(&t, "ps").contains("(Paused)"));
     let pid = field(&t, "pp", "{{.State.Pid}}");
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    assert!(stat.contains(") T "), "stopped: {stat}");
+    // SIGSTOP is delivered asynchronously: the process shows `T` a moment later.
+    eventually(5, "the process to stop", || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") T "))
+    });
     ok(&t, "unpause pp");
     assert_eq!(field(&t, "pp", "{{.State.Status}}"), "running");
 }

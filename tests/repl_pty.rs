@@ -1,5 +1,6 @@
 //! The REPL driven through a pseudo-terminal, as a learner types: the prompt, tab completion from
-//! the command tables, Ctrl-C stopping a running command without leaving the shell, and `exit`.
+//! the command tables, Ctrl-C stopping a running command without leaving the shell, and `exit`;
+//! interactive containers (`run -it`, `attach` and Ctrl-P Ctrl-Q, `exec -it`).
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -159,4 +160,88 @@ fn prompt_completion_ctrl_c_and_exit() {
     // The history was kept in the virtual host's /root/.bash_history.
     let hist = std::fs::read_to_string(home.path().join("root/.bash_history")).unwrap();
     assert!(hist.contains("docker search --limit 1 redis"), "{hist}");
+}
+
+impl Pty {
+    /// Leaves the REPL with `exit` (its daemon stops the containers) and waits for it.
+    fn exit(&mut self) {
+        self.send("exit\r");
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "shell did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn run_it_gives_the_images_shell_and_exit_returns_to_the_host() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker run -it centos:6 /bin/bash\r");
+    t.expect("[root@", Duration::from_secs(30));
+    t.expect(" /]# ", Duration::from_secs(5));
+    t.send("hostname\r");
+    // The hostname is the container's short ID (echoed line, then the answer).
+    let out = t.expect("]# ", Duration::from_secs(10));
+    assert!(
+        out.lines()
+            .any(|l| l.trim().len() == 12 && l.trim().chars().all(|c| c.is_ascii_hexdigit())),
+        "{out:?}"
+    );
+    t.send("exit\r");
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker ps -a --format '{{.Status}}'\r");
+    let out = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(out.contains("Exited (0)"), "{out:?}");
+    t.exit();
+}
+
+#[test]
+fn attach_detach_and_exec_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker run -dit --name ct centos:6 bash\r");
+    t.expect(PROMPT, Duration::from_secs(30));
+    t.send("docker attach ct\r");
+    std::thread::sleep(Duration::from_millis(300));
+    // Attaching shows nothing until the shell writes: Enter brings its prompt.
+    t.send("\r");
+    t.expect(" /]# ", Duration::from_secs(10));
+    t.send("echo inside-$HOSTNAME-done\r");
+    t.expect("-done\r\n", Duration::from_secs(10));
+    t.send("\x10\x11");
+    t.expect("read escape sequence", Duration::from_secs(10));
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker ps --format '{{.Names}} {{.Status}}'\r");
+    let out = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(out.contains("ct Up "), "{out:?}");
+    // A second shell in the running container; leaving it leaves the container running.
+    t.send("docker exec -it ct /bin/bash\r");
+    t.expect(" /]# ", Duration::from_secs(10));
+    t.send("cd /etc; pwd\r");
+    t.expect("[root@", Duration::from_secs(10));
+    t.expect(" etc]# ", Duration::from_secs(10));
+    t.send("exit\r");
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker ps --format '{{.Names}} {{.Status}}'\r");
+    let out = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(out.contains("ct Up "), "{out:?}");
+    // Attach again, and leave the shell: the container exits, attach returns its code.
+    t.send("docker attach ct\r");
+    std::thread::sleep(Duration::from_millis(300));
+    t.send("exit 3\r");
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("echo status=$?\r");
+    t.expect("status=3", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+    t.send("docker ps -a --format '{{.Names}} {{.Status}}'\r");
+    let out = t.expect(PROMPT, Duration::from_secs(10));
+    assert!(out.contains("ct Exited (3)"), "{out:?}");
+    t.exit();
 }

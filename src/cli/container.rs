@@ -19,12 +19,12 @@ use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
-use crate::engine::runtime::logs;
 use crate::engine::runtime::record::{Container, MountPoint, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
+use crate::engine::runtime::{logs, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -803,6 +803,7 @@ fn parse_volume(engine: &Engine, spec: &str, io: &Io<'_>) -> Result<MountPoint, 
             destination: dst.to_string(),
             rw,
             mode: mode.to_string(),
+            named: false,
         });
     }
     let name = if src.is_empty() {
@@ -822,13 +823,13 @@ fn parse_volume(engine: &Engine, spec: &str, io: &Io<'_>) -> Result<MountPoint, 
         }
         src.to_string()
     };
-    let source = format!("/var/lib/docker/volumes/{name}/_data");
-    let real = home.join(source.trim_start_matches('/'));
-    std::fs::create_dir_all(&real).map_err(|e| e.to_string())?;
+    let named = !src.is_empty();
+    engine.volume_ensure(&name).map_err(|e| e.to_string())?;
     Ok(MountPoint {
         kind: "volume".into(),
+        source: volumes::source_of(&name),
+        named,
         name,
-        source,
         destination: dst.to_string(),
         rw,
         mode: if mode.is_empty() {
@@ -946,6 +947,12 @@ fn create_request(
                 "invalid argument \"{v}\" for \"--mount\" flag: invalid mount config for type \"bind\": invalid mount path: '{src}' mount path must be absolute"
             )));
         }
+        // `-v` creates a missing bind source; `--mount` refuses it (dockerd's words).
+        if kind == "bind" && !io.paths.resolve(&src).is_ok_and(|r| r.exists()) {
+            return Err(daemon(format!(
+                "invalid mount config for type \"bind\": bind source path does not exist: {src}"
+            )));
+        }
         let spec = if src.is_empty() {
             dst.clone()
         } else {
@@ -1056,6 +1063,12 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     // SAFETY: isatty only queries the descriptor.
     let terminal = io.stdin_tty && io.stdout_tty && unsafe { libc::isatty(0) } == 1;
+    if terminal && req.tty {
+        // The container runs under its supervisor on a pseudo-terminal, so Ctrl-P Ctrl-Q can
+        // leave it running and `docker attach` can come back to it.
+        engine.container_start_held(&id).map_err(run_engine_fail)?;
+        return tty_session(engine, &id, io, req.stdin_open, false);
+    }
     let stdin = if req.stdin_open && !terminal {
         let mut v = Vec::new();
         let _ = io.stdin.read_to_end(&mut v);
@@ -1069,11 +1082,69 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         stderr: &mut *io.stderr,
         stdin,
         terminal: terminal && (req.tty || req.stdin_open),
+        serve_tty: false,
+        hold: false,
     };
     let code = engine
         .container_run_attached(&id, &mut attach)
         .map_err(run_engine_fail)?;
     Ok(code)
+}
+
+/// A terminal session with a running `-t` container (`run -it`, `attach`, `start -ai`): raw mode,
+/// the container's terminal relayed, the exit code as the command's. On Ctrl-P Ctrl-Q `attach`
+/// prints Docker's `read escape sequence` and fails (the CLI returns the escape as an error);
+/// `run` returns quietly.
+fn tty_session(
+    engine: &Engine,
+    id: &str,
+    io: &mut Io<'_>,
+    stdin: bool,
+    is_attach: bool,
+) -> CmdResult {
+    let stream = engine.container_attach_stream(id).map_err(Fail::daemon)?;
+    let _ = io.stdout.flush();
+    let outcome = {
+        let _raw = stdin.then(super::attach::RawMode::enter);
+        super::attach::session(stream, &mut *io.stdout, stdin)
+    };
+    if !matches!(outcome, super::attach::Outcome::Detached) {
+        // The supervisor sends the code before it records the exit (and removes a `--rm`
+        // container); Docker's CLI returns only once the daemon has, so `ps` right after agrees.
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while std::time::Instant::now() < until
+            && engine
+                .container(id)
+                .is_ok_and(|c| c.state.running && !c.state.restarting)
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if engine
+            .container(id)
+            .is_ok_and(|c| c.host_config.auto_remove)
+        {
+            wait_removed(engine, id);
+        }
+    }
+    match outcome {
+        super::attach::Outcome::Exited(code) => Ok(code),
+        super::attach::Outcome::Detached if is_attach => {
+            err_line(io, "read escape sequence");
+            Ok(1)
+        }
+        super::attach::Outcome::Detached => Ok(0),
+        super::attach::Outcome::Closed => {
+            Ok(engine.container(id).map(|c| c.state.exit_code).unwrap_or(0))
+        }
+    }
+}
+
+/// Waits (a little) until an `--rm` container's supervisor has removed it.
+fn wait_removed(engine: &Engine, id: &str) {
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    while std::time::Instant::now() < until && engine.container(id).is_ok() {
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 pub(super) fn create(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
@@ -1142,6 +1213,20 @@ pub(super) fn start(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     if attach {
         let c = engine.container(&p.args[0])?;
+        // SAFETY: isatty only queries the descriptor.
+        let terminal = io.stdin_tty && io.stdout_tty && unsafe { libc::isatty(0) } == 1;
+        if terminal && c.config.tty && !c.state.running {
+            engine.container_start_held(&c.id).map_err(|e| match e {
+                Error::Runtime(RuntimeError::StartFailed { code, .. }) => Fail {
+                    message: format!("Error response from daemon: {e}"),
+                    code,
+                    blank_stdout_line: false,
+                },
+                e => Fail::daemon(e),
+            })?;
+            let stdin = p.bool("interactive") && c.config.open_stdin;
+            return tty_session(engine, &c.id, io, stdin, true);
+        }
         let log = engine.containers().log_path(&c.id);
         let offset = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
         engine.container_start(&c.id).map_err(|e| match e {
@@ -1204,7 +1289,10 @@ pub(super) fn pause(engine: &Engine, p: &Parsed, io: &mut Io<'_>, unpause: bool)
 
 pub(super) fn rm(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let force = p.bool("force");
-    let errors = each(io, &p.args, true, &|a| engine.container_remove(a, force));
+    let volumes = p.bool("volumes");
+    let errors = each(io, &p.args, true, &|a| {
+        engine.container_remove(a, force, volumes)
+    });
     if errors.is_empty() {
         return Ok(0);
     }
@@ -1657,6 +1745,12 @@ pub(super) fn attach(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
             "You cannot attach to a restarting container, wait until it is running",
         ));
     }
+    // SAFETY: isatty only queries the descriptor.
+    let terminal = io.stdin_tty && io.stdout_tty && unsafe { libc::isatty(0) } == 1;
+    if terminal && c.config.tty {
+        let stdin = c.config.open_stdin && !p.bool("no-stdin");
+        return tty_session(engine, &c.id, io, stdin, true);
+    }
     let path = engine.containers().log_path(&c.id);
     let offset = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     follow(engine, &c.id, offset, io, false)?;
@@ -1707,11 +1801,16 @@ pub(super) fn exec(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     };
     let _ = io.stdout.flush();
     let result = {
+        // `exec -it` runs on a pty the runtime relays; the terminal is raw meanwhile.
+        let _raw = (terminal && req.tty && req.stdin_open && !req.detach)
+            .then(super::attach::RawMode::enter);
         let mut attach = Attach {
             stdout: &mut *io.stdout,
             stderr: &mut *io.stderr,
             stdin,
             terminal: terminal && (req.tty || req.stdin_open),
+            serve_tty: false,
+            hold: false,
         };
         engine.container_exec(&p.args[0], &req, &mut attach)
     };

@@ -6,6 +6,7 @@
 
 mod archive;
 pub mod args;
+mod attach;
 pub mod commands;
 mod container;
 pub mod format;

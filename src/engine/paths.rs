@@ -19,6 +19,7 @@
 //!     │   └── distribution/
 //!     │       ├── diffid-by-digest/sha256/<blob hex>      the layer's diff ID
 //!     │       └── v2metadata-by-diffid/sha256/<diff hex>  [{Digest, SourceRepository, HMAC}]
+//!     ├── volumes/<name>/_data/               a volume's files (named, or 64-hex anonymous)
 //!     └── <driver>/<cache id>/diff/           a layer's files, unpacked
 //! ```
 //!
@@ -54,6 +55,9 @@ impl Paths {
     }
     pub fn data_root(&self) -> PathBuf {
         self.home.join("var/lib/docker")
+    }
+    pub fn volumes(&self) -> PathBuf {
+        self.data_root().join("volumes")
     }
     pub fn lock_file(&self) -> PathBuf {
         self.data_root().join("drydock.lock")

@@ -480,10 +480,12 @@ fn open_target(
         "/dev/stderr" | "/dev/fd/2" => return Ok(Opened::DupOf(2)),
         _ => {}
     }
-    let real = st
-        .root
-        .resolve(&st.cwd, path, true)
-        .map_err(|e| format!("{path}: {}", fs_message(&e)))?;
+    let resolved = match mode {
+        Mode::Read => st.root.resolve(&st.cwd, path, true),
+        // A read-only mount refuses `>`/`>>` (`Read-only file system`).
+        Mode::Write | Mode::Append => st.root.resolve_write(&st.cwd, path, true),
+    };
+    let real = resolved.map_err(|e| format!("{path}: {}", fs_message(&e)))?;
     let mut o = OpenOptions::new();
     match mode {
         Mode::Read => o.read(true),

@@ -16,6 +16,17 @@
 //!
 //! Vocabulary: a *virtual path* is what the learner types (`/root/a.txt`), relative to the shell's
 //! working directory; a *real path* is the host path under the root.
+//!
+//! Mounts (a container's `-v` volumes and binds): a root may carry a mount table, virtual
+//! destination → real source. The walk keeps its stack of *virtual* components; only turning the
+//! stack into a real path consults the table (the longest destination that is a prefix of the
+//! stack wins), so a path under a mount continues inside the mount's source, `..` out of the
+//! mount's top pops back into the parent filesystem, and a symlink inside a mount resolves in the
+//! container's view (an absolute target starts again at the container's `/`). The real path then
+//! lies under the root or under one mount's source, never elsewhere. Read-only mounts are enforced
+//! where commands write: they resolve through [`Root::resolve_write`] (or ask [`Root::writable`]),
+//! which fails with `Read-only file system`. Walkers that descend real directories on their own
+//! (`find`, `tar`, `cp -r`, `du`) do not cross into mounts below the directory they start from.
 
 use std::collections::VecDeque;
 use std::ffi::{OsStr, OsString};
@@ -35,6 +46,9 @@ pub enum FsError {
     NotADirectory,
     #[error("Too many levels of symbolic links")]
     Loop,
+    /// A write under a read-only mount.
+    #[error("Read-only file system")]
+    ReadOnly,
     #[error("{}", strerror(.0))]
     Io(#[from] std::io::Error),
 }
@@ -46,6 +60,7 @@ impl FsError {
             FsError::NotFound => io::Error::from(io::ErrorKind::NotFound),
             FsError::NotADirectory => io::Error::from_raw_os_error(libc::ENOTDIR),
             FsError::Loop => io::Error::from_raw_os_error(libc::ELOOP),
+            FsError::ReadOnly => io::Error::from_raw_os_error(libc::EROFS),
             FsError::Io(e) => e,
         }
     }
@@ -61,15 +76,63 @@ pub fn strerror(e: &io::Error) -> String {
     }
 }
 
-/// A root directory that virtual paths are confined to.
+/// One entry of a root's mount table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountEntry {
+    /// The virtual destination's components (`/data/x` → `["data", "x"]`; none for `/`).
+    dest: Vec<OsString>,
+    /// The real directory (or file) shown there.
+    source: PathBuf,
+    read_only: bool,
+}
+
+/// A root directory that virtual paths are confined to, with the mounts shown inside it.
 #[derive(Debug, Clone)]
 pub struct Root {
     real: PathBuf,
+    /// Sorted by destination length, longest first, so the first match is the innermost mount.
+    mounts: std::sync::Arc<Vec<MountEntry>>,
 }
 
 impl Root {
     pub fn new(real: PathBuf) -> Root {
-        Root { real }
+        Root {
+            real,
+            mounts: Default::default(),
+        }
+    }
+
+    /// This root with `source` mounted at virtual path `destination` (normalised lexically;
+    /// callers resolve symlinks in it first, as runc does with `FollowSymlinkInScope`). A later
+    /// mount at the same destination hides an earlier one.
+    pub fn with_mount(mut self, destination: &str, source: PathBuf, read_only: bool) -> Root {
+        let dest: Vec<OsString> = self
+            .absolute("/", destination)
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(OsString::from)
+            .collect();
+        let mut mounts: Vec<MountEntry> = self
+            .mounts
+            .iter()
+            .filter(|m| m.dest != dest)
+            .cloned()
+            .collect();
+        mounts.push(MountEntry {
+            dest,
+            source,
+            read_only,
+        });
+        mounts.sort_by_key(|m| std::cmp::Reverse(m.dest.len()));
+        self.mounts = std::sync::Arc::new(mounts);
+        self
+    }
+
+    /// The mount a virtual stack lies in (the innermost), if any.
+    fn mount_of(&self, stack: &[OsString]) -> Option<&MountEntry> {
+        self.mounts
+            .iter()
+            .find(|m| stack.len() >= m.dest.len() && stack[..m.dest.len()] == m.dest[..])
     }
 
     /// The real directory that is `/`.
@@ -103,6 +166,44 @@ impl Root {
     /// the last component is followed (`cat` yes, `rm` and `ls -l` no); a trailing `/`, `.` or `..`
     /// always follows, as in POSIX.
     pub fn resolve(&self, cwd: &str, path: &str, follow_last: bool) -> Result<PathBuf, FsError> {
+        self.walk(cwd, path, follow_last).map(|(real, _)| real)
+    }
+
+    /// As [`Root::resolve`], for a path about to be written, created or removed: fails with
+    /// `Read-only file system` when it lies in a read-only mount (through a final symlink too).
+    pub fn resolve_write(
+        &self,
+        cwd: &str,
+        path: &str,
+        follow_last: bool,
+    ) -> Result<PathBuf, FsError> {
+        self.writable(cwd, path)?;
+        self.resolve(cwd, path, follow_last)
+    }
+
+    /// Whether `path` may be written: `Err(ReadOnly)` when the name itself, or what a final
+    /// symlink points to, lies in a read-only mount.
+    pub fn writable(&self, cwd: &str, path: &str) -> Result<(), FsError> {
+        if self.mounts.iter().all(|m| !m.read_only) {
+            return Ok(());
+        }
+        for follow in [false, true] {
+            if let Ok((_, stack)) = self.walk(cwd, path, follow)
+                && self.mount_of(&stack).is_some_and(|m| m.read_only)
+            {
+                return Err(FsError::ReadOnly);
+            }
+        }
+        Ok(())
+    }
+
+    /// The walk behind [`Root::resolve`]: the real path and the virtual components it stands for.
+    fn walk(
+        &self,
+        cwd: &str,
+        path: &str,
+        follow_last: bool,
+    ) -> Result<(PathBuf, Vec<OsString>), FsError> {
         let joined = if path.starts_with('/') {
             path.to_string()
         } else {
@@ -116,8 +217,9 @@ impl Root {
             .filter(|c| !c.is_empty() && *c != ".")
             .map(OsString::from)
             .collect();
-        // Components below the root, none of them `..`, `.` or empty: the real path is
-        // `real/stack…` and so can never leave the root.
+        // Virtual components below the root, none of them `..`, `.` or empty: the real path is
+        // `real/stack…` (or a mount's `source/rest…`) and so can never leave the root or the
+        // mount.
         let mut stack: Vec<OsString> = Vec::new();
         let mut links = 0;
         while let Some(c) = todo.pop_front() {
@@ -167,22 +269,40 @@ impl Root {
             }
         }
         let real = self.joined(&stack);
-        debug_assert!(real.starts_with(&self.real));
-        Ok(real)
+        debug_assert!(
+            real.starts_with(&self.real) || self.mounts.iter().any(|m| real.starts_with(&m.source))
+        );
+        Ok((real, stack))
     }
 
+    /// The real path of a virtual stack: under the innermost mount holding it, else the root.
     fn joined(&self, stack: &[OsString]) -> PathBuf {
-        let mut p = self.real.clone();
-        for c in stack {
+        let (mut p, rest) = match self.mount_of(stack) {
+            Some(m) => (m.source.clone(), &stack[m.dest.len()..]),
+            None => (self.real.clone(), stack),
+        };
+        for c in rest {
             p.push(c);
         }
         p
     }
 
-    /// The virtual path of a real path under the root.
+    /// The virtual path of a real path under the root or one of its mounts.
     pub fn to_virtual(&self, real: &Path) -> Option<String> {
+        let virt = |dest: &[OsString], rel: &Path| {
+            let mut parts: Vec<String> = dest.iter().map(|c| c.to_string_lossy().into()).collect();
+            if !rel.as_os_str().is_empty() {
+                parts.push(rel.to_string_lossy().into());
+            }
+            format!("/{}", parts.join("/"))
+        };
+        for m in self.mounts.iter() {
+            if let Ok(rel) = real.strip_prefix(&m.source) {
+                return Some(virt(&m.dest, rel));
+            }
+        }
         let rel = real.strip_prefix(&self.real).ok()?;
-        Some(format!("/{}", rel.to_string_lossy()))
+        Some(virt(&[], rel))
     }
 
     /// The metadata of what `path` names, following a final symlink (`stat`).
@@ -392,6 +512,85 @@ mod tests {
             w.real("etc")
         );
         assert_eq!(w.root.resolve("/", "/", false).expect("r"), w.real(""));
+    }
+
+    /// The world's root with TMP/vol mounted at /data (and TMP/ro read-only at /data/ro).
+    fn mounted(w: &World) -> (Root, PathBuf, PathBuf) {
+        let base = w.outside.parent().expect("tmp").to_path_buf();
+        let vol = base.join("vol");
+        let ro = base.join("ro");
+        fs::create_dir_all(vol.join("sub")).expect("mkdir");
+        fs::create_dir_all(&ro).expect("mkdir");
+        fs::write(vol.join("f"), "in volume\n").expect("write");
+        let root = w
+            .root
+            .clone()
+            .with_mount("/data", vol.clone(), false)
+            .with_mount("/data/ro/", ro.clone(), true);
+        (root, vol, ro)
+    }
+
+    #[test]
+    fn paths_under_a_mount_resolve_in_its_source() {
+        let w = world();
+        let (root, vol, ro) = mounted(&w);
+        let r = |p: &str| root.resolve("/", p, true).expect("resolve");
+        assert_eq!(r("/data"), vol);
+        assert_eq!(r("/data/f"), vol.join("f"));
+        assert_eq!(r("/data/sub/../f"), vol.join("f"));
+        assert_eq!(r("/data/ro/x"), ro.join("x"));
+        assert_eq!(r("/etc/passwd"), w.real("etc/passwd"));
+        assert_eq!(
+            root.to_virtual(&vol.join("sub")).as_deref(),
+            Some("/data/sub")
+        );
+        assert_eq!(root.to_virtual(&ro).as_deref(), Some("/data/ro"));
+        assert_eq!(root.to_virtual(&w.real("etc")).as_deref(), Some("/etc"));
+    }
+
+    #[test]
+    fn dot_dot_out_of_a_mount_returns_to_the_parent_filesystem() {
+        let w = world();
+        let (root, _vol, _ro) = mounted(&w);
+        let r = |p: &str| root.resolve("/data", p, true).expect("resolve");
+        // The source's real parent (TMP, with the sentinel) is never reached.
+        assert_eq!(r(".."), w.real(""));
+        assert_eq!(r("../sentinel"), w.real("sentinel"));
+        assert_eq!(r("../../../etc/passwd"), w.real("etc/passwd"));
+        assert_eq!(r("ro/../../etc"), w.real("etc"));
+    }
+
+    #[test]
+    fn symlinks_inside_a_mount_resolve_in_the_containers_view() {
+        let w = world();
+        let (root, vol, _ro) = mounted(&w);
+        symlink("/etc/passwd", vol.join("abs")).expect("symlink");
+        symlink("../../../../sentinel", vol.join("up")).expect("symlink");
+        symlink("/data/f", w.real("root/tof")).expect("symlink");
+        let r = |p: &str| root.resolve("/", p, true).expect("resolve");
+        assert_eq!(r("/data/abs"), w.real("etc/passwd"));
+        assert_eq!(r("/data/up"), w.real("sentinel"));
+        assert_eq!(r("/root/tof"), vol.join("f"));
+    }
+
+    #[test]
+    fn read_only_mounts_refuse_writes() {
+        let w = world();
+        let (root, vol, _ro) = mounted(&w);
+        let e = root
+            .resolve_write("/", "/data/ro/new", true)
+            .expect_err("read-only");
+        assert_eq!(e.to_string(), "Read-only file system");
+        assert_eq!(e.into_io().raw_os_error(), Some(libc::EROFS));
+        // Through a symlink elsewhere too.
+        symlink("/data/ro/x", vol.join("toro")).expect("symlink");
+        assert!(root.writable("/", "/data/toro").is_err());
+        assert!(root.writable("/", "/data/f").is_ok());
+        assert!(root.writable("/", "/root/x").is_ok());
+        assert_eq!(
+            root.resolve_write("/", "/data/f", true).expect("rw"),
+            vol.join("f")
+        );
     }
 
     #[test]

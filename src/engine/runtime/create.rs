@@ -150,6 +150,17 @@ impl Engine {
         let hostname = req.hostname.clone().unwrap_or_else(|| id[..12].to_string());
         let (config, path, args) = merge_config(req, &image_config, &hostname)?;
         let store = self.containers();
+        let mut mounts = req.mounts.clone();
+        mounts.extend(
+            self.anonymous_volumes(
+                image_config
+                    .volumes
+                    .iter()
+                    .flatten()
+                    .map(|(k, _)| k.clone()),
+                &req.mounts,
+            )?,
+        );
         let mount_id = self.rng.hex(32);
         let mut host_config = HostConfig {
             binds: (!req.binds.is_empty()).then(|| req.binds.clone()),
@@ -180,8 +191,7 @@ impl Engine {
             restart_count: 0,
             has_been_started_before: false,
             has_been_manually_stopped: false,
-            mount_points: req
-                .mounts
+            mount_points: mounts
                 .iter()
                 .map(|m| (m.destination.clone(), m.clone()))
                 .collect(),

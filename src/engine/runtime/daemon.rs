@@ -149,7 +149,7 @@ impl Engine {
                 c.has_been_manually_stopped,
                 c.state.exit_code,
                 c.restart_count,
-            ) && self.start_detached(&c.id, false).is_ok()
+            ) && self.start_detached(&c.id, false, false).is_ok()
             {
                 report.restarted.push(c.id.clone());
             }

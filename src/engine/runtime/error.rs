@@ -43,6 +43,8 @@ pub enum RuntimeError {
     AttachStopped,
     #[error("You cannot attach to a paused container, unpause it first")]
     AttachPaused,
+    #[error("You cannot attach to a restarting container, wait until it is running")]
+    AttachRestarting,
     #[error("No command specified")]
     NoCommand,
     #[error("invalid restart policy format")]
@@ -110,6 +112,7 @@ impl RuntimeError {
             | RemovePaused(_)
             | AttachStopped
             | AttachPaused
+            | AttachRestarting
             | PortAllocated { .. }
             | PortInUse { .. } => ErrorKind::Conflict,
             DaemonDown => ErrorKind::Unavailable,

@@ -3,7 +3,9 @@
 //! process group of its own (the container's group belongs to its supervisor's session, which
 //! another session cannot join); its pid is left in `drydock-exec-<id>.pid` so the supervisor ends
 //! it with the container. It does not keep the container alive, and its exit does not stop the
-//! container.
+//! container. `exec -t` on the caller's terminal runs on a pseudo-terminal of its own that this
+//! call relays to the caller's stdin and stdout ([`tty::relay_local`]; the CLI puts its terminal in
+//! raw mode), so the process has a controlling terminal as under Docker.
 
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
@@ -13,6 +15,7 @@ use super::error::{RuntimeError, io_at};
 use super::launch::{launcher, spawn_error};
 use super::spec::status;
 use super::supervise::{Attach, exit_code, process_env};
+use super::tty;
 
 /// What `docker exec` asks for.
 #[derive(Debug, Clone, Default)]
@@ -80,9 +83,18 @@ impl Engine {
             }
         };
         let mut cmd = launcher(self.runtime_settings()).command(&spec_path, &spec);
-        cmd.process_group(0);
         let terminal = attach.terminal && !req.detach;
-        if req.detach {
+        let pty = if terminal && req.tty {
+            let pty = tty::Pty::open().map_err(RuntimeError::Spawn)?;
+            pty.attach_command(&mut cmd).map_err(RuntimeError::Spawn)?;
+            Some(pty)
+        } else {
+            cmd.process_group(0);
+            None
+        };
+        if pty.is_some() {
+            // Its stdio is the pty's slave (set above).
+        } else if req.detach {
             cmd.stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
@@ -121,7 +133,11 @@ impl Engine {
                 let _ = std::io::Write::write_all(&mut sin, &input);
             });
         }
-        let status = if terminal {
+        let status = if let Some(pty) = pty {
+            let tty::Pty { mut master, slave } = pty;
+            drop(slave);
+            tty::relay_local(&mut child, &mut master, attach.stdout)
+        } else if terminal {
             child.wait()
         } else {
             let mut out = child.stdout.take();

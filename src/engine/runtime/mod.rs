@@ -8,6 +8,15 @@
 //! under the containers lock and signal processes through [`sys::Sys`]. The daemon's boot and
 //! shutdown are in [`daemon`]. This module never prints; the CLI words everything.
 //!
+//! Terminals ([`tty`]): a `-t` container started detached runs on a pseudo-terminal whose master
+//! its supervisor holds and serves on `containers/<id>/attach.sock`; `docker run -it` is `create`,
+//! then a start whose supervisor holds the first output, then a client session on that socket, so
+//! Ctrl-P Ctrl-Q (recognised by the client, which then just closes) leaves the container running
+//! and `docker attach` reconnects. `docker exec -it` runs on a pty of its own that the exec call
+//! relays. Containers without `-t` keep pipes: their output reaches `attach` through the log.
+//! Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
+//! destinations through the confined root's mount table.
+//!
 //! ```text
 //!            create            start                 exit / kill / stop
 //!   (none) ─────────► created ───────► running ──────────────────────────► exited
@@ -33,6 +42,8 @@ pub mod restart;
 pub mod spec;
 pub mod supervise;
 pub mod sys;
+pub mod tty;
+pub mod volumes;
 
 pub use create::CreateRequest;
 pub use daemon::{BootReport, DaemonStatus};

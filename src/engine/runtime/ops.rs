@@ -59,12 +59,63 @@ impl Engine {
         if c.state.running {
             return Ok(());
         }
-        self.start_detached(&c.id, true)
+        self.start_detached(&c.id, true, false)
+    }
+
+    /// `docker run -it` and `docker start -ai` on a `-t` container: starts it under its
+    /// supervisor, which holds the terminal's output until the caller connects with
+    /// [`Engine::container_attach_stream`].
+    pub fn container_start_held(&self, arg: &str) -> super::super::Result<()> {
+        let c = self.container(arg)?;
+        if c.state.running {
+            return Ok(());
+        }
+        self.start_detached(&c.id, true, c.config.tty)
+    }
+
+    /// A connection to a running `-t` container's terminal ([`tty`](super::tty) has the wire
+    /// format). Refuses stopped, paused and restarting containers with Docker's words.
+    pub fn container_attach_stream(
+        &self,
+        arg: &str,
+    ) -> super::super::Result<std::os::unix::net::UnixStream> {
+        let c = self.container(arg)?;
+        if !c.state.running {
+            return Err(RuntimeError::AttachStopped.into());
+        }
+        if c.state.paused {
+            return Err(RuntimeError::AttachPaused.into());
+        }
+        if c.state.restarting {
+            return Err(RuntimeError::AttachRestarting.into());
+        }
+        let dir = self.containers().dir(&c.id);
+        // The supervisor binds the socket just before it starts the process; a start that has
+        // just returned may be a moment ahead of it.
+        let until = Instant::now() + Duration::from_secs(2);
+        loop {
+            match super::tty::connect(&dir) {
+                Ok(s) => return Ok(s),
+                Err(e) if Instant::now() >= until => {
+                    return Err(RuntimeError::Io {
+                        path: dir.join(super::tty::SOCKET),
+                        source: e,
+                    }
+                    .into());
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(2)),
+            }
+        }
     }
 
     /// Starts a container under a detached supervisor. `manual` (a user's start) also resets
     /// `RestartCount`; a daemon-start restart keeps it.
-    pub(crate) fn start_detached(&self, id: &str, manual: bool) -> super::super::Result<()> {
+    pub(crate) fn start_detached(
+        &self,
+        id: &str,
+        manual: bool,
+        hold: bool,
+    ) -> super::super::Result<()> {
         let c = self.containers().load(id)?;
         self.check_ports(&c)?;
         let store = self.containers();
@@ -78,7 +129,7 @@ impl Engine {
             c.state.error.clear();
             Ok(c.state.clone())
         })?;
-        let mut shim = self.spawn_shim(&c.id, None)?;
+        let mut shim = self.spawn_shim(&c.id, None, hold)?;
         let mut shim_done = false;
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut pause = Duration::from_micros(200);
@@ -204,7 +255,7 @@ impl Engine {
         let (decision, remove) = self.record_exit(&c.id, code, Duration::ZERO)?;
         drop(lock);
         if let Some(delay) = decision.restart {
-            let mut shim = self.spawn_shim(&c.id, Some(delay))?;
+            let mut shim = self.spawn_shim(&c.id, Some(delay), false)?;
             std::thread::spawn(move || {
                 let _ = shim.wait();
             });
@@ -336,8 +387,14 @@ impl Engine {
         Ok(())
     }
 
-    /// `docker rm [-f]`: refuses a running container unless forced (then SIGKILL first).
-    pub fn container_remove(&self, arg: &str, force: bool) -> super::super::Result<()> {
+    /// `docker rm [-f] [-v]`: refuses a running container unless forced (then SIGKILL first);
+    /// `volumes` also removes its anonymous volumes.
+    pub fn container_remove(
+        &self,
+        arg: &str,
+        force: bool,
+        volumes: bool,
+    ) -> super::super::Result<()> {
         let c = self.container(arg)?;
         if c.state.running && !force {
             if c.state.paused {
@@ -350,6 +407,10 @@ impl Engine {
         }
         wait_supervisor_gone(&self.containers().shim_lock_path(&c.id), KILL_GRACE);
         self.remove_record(&c.id)?;
+        if volumes {
+            let mounts: Vec<_> = c.mount_points.values().cloned().collect();
+            self.remove_anonymous_volumes(&c.id, &mounts);
+        }
         Ok(())
     }
 

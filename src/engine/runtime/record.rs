@@ -304,6 +304,10 @@ pub struct MountPoint {
     pub rw: bool,
     #[serde(rename = "Mode", default)]
     pub mode: String,
+    /// A named volume (`-v name:/x`); anonymous ones (`-v /x`, an image's `VOLUME`) are not, and
+    /// `rm -v` removes only those, as dockerd's `MountPoint.Named`.
+    #[serde(rename = "Named", default)]
+    pub named: bool,
 }
 
 /// config.v2.json: the container, in dockerd's field order. `Drydock*` fields are drydock's own.

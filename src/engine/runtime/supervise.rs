@@ -28,6 +28,7 @@ use super::logs::{LineSplitter, LogWriter};
 use super::record::{Container, ShimLock, ZERO_TIME};
 use super::restart::{self, Decision, Exit};
 use super::spec::{Mount, ProcessSpec, status};
+use super::tty;
 
 /// The default `PATH` dockerd gives a container whose image sets none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -50,6 +51,11 @@ pub struct Attach<'a> {
     /// Hand the process the real terminal (stdio inherited, its group in the foreground). The
     /// output then goes to the terminal only, not to the log.
     pub terminal: bool,
+    /// The detached supervisor: a `-t` container runs on a pseudo-terminal served on
+    /// `attach.sock` ([`tty`](super::tty)).
+    pub serve_tty: bool,
+    /// With `serve_tty`: hold the output until the first client connects (`docker run -it`).
+    pub hold: bool,
 }
 
 impl Attach<'_> {
@@ -60,6 +66,8 @@ impl Attach<'_> {
             stderr: err,
             stdin: None,
             terminal: false,
+            serve_tty: true,
+            hold: false,
         }
     }
 }
@@ -285,8 +293,19 @@ impl Engine {
         let _ = std::fs::remove_file(&err_path);
         let settings = self.runtime_settings();
         let mut cmd = launcher(settings).command(&spec_path, &spec);
-        cmd.process_group(0);
-        if attach.terminal {
+        let pty = if spec.tty && attach.serve_tty && !attach.terminal {
+            let pty = tty::Pty::open().map_err(RuntimeError::Spawn)?;
+            pty.attach_command(&mut cmd).map_err(RuntimeError::Spawn)?;
+            let listener = tty::bind(&store.dir(id)).map_err(super::error::io_at(store.dir(id)))?;
+            Some((pty, listener))
+        } else {
+            // The container's own process group (a pty's session gives one too).
+            cmd.process_group(0);
+            None
+        };
+        if pty.is_some() {
+            // Its stdio is the terminal's slave (set above).
+        } else if attach.terminal {
             cmd.stdin(Stdio::inherit())
                 .stdout(Stdio::inherit())
                 .stderr(Stdio::inherit());
@@ -318,7 +337,33 @@ impl Engine {
                 return Err(e);
             }
         };
-        let status = if attach.terminal {
+        let status = if let Some((pty, listener)) = pty {
+            let tty::Pty { mut master, slave } = pty;
+            // Only the container holds the slave now: the master reads EIO once it is done.
+            drop(slave);
+            let log = LogWriter::open(&store.log_path(id))
+                .map_err(super::error::io_at(store.log_path(id)))?;
+            let mut split = LineSplitter::new();
+            let mut to_log = |bytes: &[u8]| {
+                for line in split.feed(bytes) {
+                    log.write("stdout", &line, &now_string(self));
+                }
+            };
+            let st = tty::serve(
+                &mut child,
+                &mut master,
+                &listener,
+                spec.stdin_open,
+                std::mem::take(&mut attach.hold),
+                &mut to_log,
+                exit_code,
+            );
+            if let Some(rest) = split.finish() {
+                log.write("stdout", &rest, &now_string(self));
+            }
+            let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
+            st
+        } else if attach.terminal {
             let fg = Foreground::give(pid);
             let st = child.wait();
             drop(fg);
@@ -362,7 +407,8 @@ impl Engine {
 
     /// The detached supervisor (`drydock __container-shim ID`): runs the container until it exits
     /// for good. `initial_delay` is a restart already scheduled by a foreground run.
-    pub fn shim_main(&self, id: &str, initial_delay: Option<Duration>) -> i32 {
+    /// `hold` keeps a `-t` container's first output for the first client (`docker run -it`).
+    pub fn shim_main(&self, id: &str, initial_delay: Option<Duration>, hold: bool) -> i32 {
         let store = self.containers();
         let Some(_lock) = ShimLock::try_take(&store.shim_lock_path(id)) else {
             // Another supervisor watches this container.
@@ -381,8 +427,10 @@ impl Engine {
         }
         let mut out = std::io::sink();
         let mut err = std::io::sink();
+        let mut hold = hold;
         loop {
             let mut attach = Attach::detached(&mut out, &mut err);
+            attach.hold = std::mem::take(&mut hold);
             let code = match self.run_once(id, &mut attach) {
                 Ok(code) => code,
                 Err(_) => return 1,
@@ -412,6 +460,7 @@ impl Engine {
         &self,
         id: &str,
         delay: Option<Duration>,
+        hold: bool,
     ) -> Result<Child, RuntimeError> {
         let s = self.runtime_settings();
         let mut cmd = Command::new(&s.exe);
@@ -421,6 +470,9 @@ impl Engine {
             .arg(id);
         if let Some(d) = delay {
             cmd.arg(format!("--delay-ms={}", d.as_millis()));
+        }
+        if hold {
+            cmd.arg("--hold");
         }
         cmd.env("DRYDOCK_CLOCK", self.clock.now().to_string())
             .env("DRYDOCK_INIT", s.init.as_env())
@@ -563,8 +615,25 @@ fn kill_execs(dir: &Path, sys: &dyn super::sys::Sys) {
     }
 }
 
-/// Reaps the container's orphans that were re-parented to this supervisor.
+/// Reaps the container's orphans that were re-parented to this supervisor. Only a shim (a child
+/// subreaper) gets them; any other process (a foreground `docker run` in the REPL, or a test
+/// running several) must not `waitpid(-1)`: it would steal the status of a child another thread
+/// waits for by pid.
 fn reap_orphans() {
+    let mut subreaper: libc::c_int = 0;
+    // SAFETY: PR_GET_CHILD_SUBREAPER writes one int through the pointer.
+    unsafe {
+        libc::prctl(
+            libc::PR_GET_CHILD_SUBREAPER,
+            &mut subreaper as *mut libc::c_int,
+            0,
+            0,
+            0,
+        );
+    }
+    if subreaper == 0 {
+        return;
+    }
     loop {
         let mut st = 0;
         // SAFETY: WNOHANG waitpid only collects exit statuses of this process's children; the

@@ -1,8 +1,11 @@
 //! A container's init: drydock re-executed as `drydock __container-init SPEC.json` runs the
 //! spec's command confined to the container's rootfs.
 //!
-//! Steps, as runc and Docker's daemon take them: write `/etc/hostname` and `/etc/hosts` (Docker
-//! bind-mounts these; drydock writes them into the rootfs and `rootfs::diff` ignores them), make
+//! Steps, as runc and Docker's daemon take them: mount the spec's volumes and binds into the
+//! confined root ([`mount_all`]: shallow destinations first, each destination resolved through the
+//! mounts before it and created in the rootfs as runc creates mountpoints), write `/etc/hostname`
+//! and `/etc/hosts` (Docker bind-mounts these; drydock writes them into the rootfs and
+//! `rootfs::diff` ignores them), make
 //! the working directory if the image lacks it (Docker creates `WorkingDir`), find `args[0]`
 //! (failing with runc's words, 127 or 126), then run the program in this process with the spec's
 //! environment and the process's own stdio. Signals are recorded, not obeyed (see [`signals`]).
@@ -13,7 +16,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use super::{ContainerCommands, DEFAULT_PATH, ExecError, exec_error_text, lookup, signals};
-use crate::engine::runtime::spec::{ProcessSpec, status};
+use crate::engine::runtime::spec::{Mount, ProcessSpec, status};
 use crate::shell::fs::Root;
 use crate::shell::{Ctx, Shell, State, Stdio, Var};
 
@@ -54,6 +57,36 @@ fn write_identity(root: &Root, hostname: &str) -> std::io::Result<()> {
         std::fs::write(real, text)?;
     }
     Ok(())
+}
+
+/// The root with the spec's mounts: each destination is resolved (symlinks followed inside the
+/// container, as runc's `FollowSymlinkInScope`) through the mounts made before it, its mountpoint
+/// is created (a directory, or an empty file for a file source), and the source is shown there.
+pub fn mount_all(mut root: Root, mounts: &[Mount]) -> std::io::Result<Root> {
+    let mut order: Vec<&Mount> = mounts.iter().collect();
+    order.sort_by_key(|m| m.destination.split('/').filter(|c| !c.is_empty()).count());
+    for m in order {
+        if !m.source.exists() {
+            // A volume's `_data` removed behind the runtime's back: dockerd recreates it.
+            std::fs::create_dir_all(&m.source)?;
+        }
+        let point = root
+            .resolve("/", &m.destination, true)
+            .map_err(|e| e.into_io())?;
+        if m.source.is_dir() {
+            std::fs::create_dir_all(&point)?;
+        } else if !point.exists() {
+            if let Some(parent) = point.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::File::create(&point)?;
+        }
+        let dest = root
+            .to_virtual(&point)
+            .unwrap_or_else(|| m.destination.clone());
+        root = root.with_mount(&dest, m.source.clone(), m.read_only);
+    }
+    Ok(root)
 }
 
 /// The shell state of the container's first process: the spec's environment (`PATH` defaulted
@@ -107,6 +140,13 @@ pub fn run(spec: &ProcessSpec) -> i32 {
         );
         return status::CANNOT_INVOKE;
     }
+    let root = match mount_all(root, &spec.mounts) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(stderr, "drydock: mounting the container's volumes: {e}");
+            return status::CANNOT_INVOKE;
+        }
+    };
     if let Err(e) = write_identity(&root, &spec.hostname) {
         let _ = writeln!(stderr, "drydock: writing /etc/hosts: {e}");
     }

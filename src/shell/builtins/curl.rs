@@ -192,7 +192,7 @@ pub fn curl(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         out.extend_from_slice(&body);
     }
     match output {
-        Some(path) => match ctx.state.root.resolve(&ctx.state.cwd, &path, true) {
+        Some(path) => match ctx.state.root.resolve_write(&ctx.state.cwd, &path, true) {
             Ok(real) => {
                 if std::fs::write(&real, &out).is_err() {
                     let _ = writeln!(

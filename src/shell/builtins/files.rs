@@ -19,6 +19,15 @@ fn resolve(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> io::Result<PathBuf> {
         .map_err(|e| e.into_io())
 }
 
+/// As [`resolve`], for a name about to be created, changed or removed: a read-only mount refuses
+/// it (`Read-only file system`).
+fn resolve_w(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> io::Result<PathBuf> {
+    ctx.state
+        .root
+        .resolve_write(&ctx.state.cwd, path, follow)
+        .map_err(|e| e.into_io())
+}
+
 /// `mkdir [-p] [-v] DIR…`.
 pub fn mkdir(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let spec = Spec {
@@ -39,11 +48,13 @@ pub fn mkdir(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         let result = if opts.has('p') {
             mkdir_parents(ctx, dir, opts.has('v'))
         } else {
-            resolve(ctx, dir, false).and_then(fs::create_dir).map(|_| {
-                if opts.has('v') {
-                    let _ = writeln!(ctx.io.stdout, "mkdir: created directory {}", quote(dir));
-                }
-            })
+            resolve_w(ctx, dir, false)
+                .and_then(fs::create_dir)
+                .map(|_| {
+                    if opts.has('v') {
+                        let _ = writeln!(ctx.io.stdout, "mkdir: created directory {}", quote(dir));
+                    }
+                })
         };
         if let Err(e) = result {
             let _ = writeln!(
@@ -75,6 +86,10 @@ fn mkdir_parents(ctx: &mut Ctx<'_, '_>, dir: &str, verbose: bool) -> io::Result<
             Ok(m) if m.is_dir() => continue,
             Ok(_) => return Err(io::Error::from_raw_os_error(libc::ENOTDIR)),
             Err(_) => {
+                ctx.state
+                    .root
+                    .writable(&ctx.state.cwd, &prefix)
+                    .map_err(|e| e.into_io())?;
                 match fs::create_dir(&real) {
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists && real.is_dir() => {}
@@ -100,7 +115,7 @@ pub fn rmdir(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     }
     let mut status = 0;
     for dir in &opts.operands {
-        if let Err(e) = resolve(ctx, dir, false).and_then(fs::remove_dir) {
+        if let Err(e) = resolve_w(ctx, dir, false).and_then(fs::remove_dir) {
             let _ = writeln!(
                 ctx.io.stderr,
                 "rmdir: failed to remove {}: {}",
@@ -150,7 +165,7 @@ pub fn rm(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             status = 1;
             continue;
         }
-        let real = match resolve(ctx, name, false) {
+        let real = match resolve_w(ctx, name, false) {
             Ok(r) => r,
             Err(e) => {
                 if !(force && e.kind() == io::ErrorKind::NotFound) {
@@ -338,7 +353,7 @@ pub fn cp(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             status = 1;
             continue;
         }
-        let to_real = match resolve(ctx, &to, true) {
+        let to_real = match resolve_w(ctx, &to, true) {
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(
@@ -499,7 +514,7 @@ pub fn mv(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             }
         };
         let from_real =
-            match resolve(ctx, src, false).and_then(|r| fs::symlink_metadata(&r).map(|_| r)) {
+            match resolve_w(ctx, src, false).and_then(|r| fs::symlink_metadata(&r).map(|_| r)) {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(ctx.io.stderr, "mv: cannot stat {}: {}", quote(src), msg(&e));
@@ -507,7 +522,7 @@ pub fn mv(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                     continue;
                 }
             };
-        let to_real = match resolve(ctx, &to, true) {
+        let to_real = match resolve_w(ctx, &to, true) {
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(
@@ -574,7 +589,7 @@ pub fn touch(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     }
     let mut status = 0;
     for name in &opts.operands {
-        let result = resolve(ctx, name, true).and_then(|real| {
+        let result = resolve_w(ctx, name, true).and_then(|real| {
             if opts.has('c') && fs::symlink_metadata(&real).is_err() {
                 return Ok(());
             }
@@ -647,7 +662,7 @@ pub fn ln(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             None => opts.operands[opts.operands.len() - 1].clone(),
         };
         let what = if symbolic { "symbolic" } else { "hard" };
-        let result = resolve(ctx, &link, false).and_then(|link_real| {
+        let result = resolve_w(ctx, &link, false).and_then(|link_real| {
             if opts.has('f') && fs::symlink_metadata(&link_real).is_ok_and(|m| !m.is_dir()) {
                 fs::remove_file(&link_real)?;
             }

@@ -242,8 +242,11 @@ fn create(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
         Box::new(&mut *ctx.io.stdout)
     } else {
         let f = opts.file.as_deref().unwrap_or("-");
-        let real = resolve(ctx.state, f, true)
-            .map_err(|e| format!("{f}: Cannot open: {}", super::util::msg(&e)))?;
+        let real = ctx
+            .state
+            .root
+            .resolve_write(&ctx.state.cwd, f, true)
+            .map_err(|e| format!("{f}: Cannot open: {}", super::util::msg(&e.into_io())))?;
         let file = File::create(&real)
             .map_err(|e| format!("{f}: Cannot open: {}", super::util::msg(&e)))?;
         archive_real = Some(real);
@@ -418,6 +421,12 @@ struct Delayed {
 fn read(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
     let extract = opts.mode == Some('x');
     let base = if extract && !opts.to_stdout {
+        // Extracting into a read-only mount fails as a whole (members below it cannot be made).
+        let dir = opts.dir.as_deref().unwrap_or(".");
+        ctx.state
+            .root
+            .writable(&ctx.state.cwd, dir)
+            .map_err(|e| format!("{dir}: Cannot open: {}", super::util::msg(&e.into_io())))?;
         Some(base_dir(ctx, opts)?)
     } else {
         None

@@ -211,7 +211,7 @@ pub fn sort(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         let written = ctx
             .state
             .root
-            .resolve(&ctx.state.cwd, o, true)
+            .resolve_write(&ctx.state.cwd, o, true)
             .map_err(|e| e.into_io())
             .and_then(|p| std::fs::write(p, &out));
         if let Err(e) = written {

@@ -1,0 +1,160 @@
+//! Volumes and bind mounts inside containers (issue 5): what one container writes in a volume
+//! the next one and the host see; read-only mounts refuse writes; `..` never leaves a mount for
+//! the host; anonymous volumes go with `rm -v`, named ones stay.
+
+use std::fs;
+
+use drydock::testing::TestContext;
+
+fn ctx() -> TestContext {
+    let t = TestContext::new().with_real_init();
+    let (_, err, code) = t.docker("pull busybox");
+    assert_eq!(code, 0, "{err}");
+    t
+}
+
+fn run(t: &TestContext, line: &str) -> (String, String, i32) {
+    t.docker(line)
+}
+
+fn ok(t: &TestContext, line: &str) -> String {
+    let (out, err, code) = run(t, line);
+    assert_eq!(code, 0, "docker {line}\nstdout: {out}\nstderr: {err}");
+    out
+}
+
+#[test]
+fn a_named_volume_is_shared_between_containers_and_seen_on_the_host() {
+    let t = ctx();
+    ok(
+        &t,
+        "run --name writer -v data:/data busybox sh -c 'echo hello > /data/greeting; mkdir /data/d'",
+    );
+    let host = t.home.path().join("var/lib/docker/volumes/data/_data");
+    assert_eq!(
+        fs::read_to_string(host.join("greeting")).unwrap(),
+        "hello\n"
+    );
+    assert!(host.join("d").is_dir());
+    assert_eq!(
+        ok(&t, "run --rm -v data:/srv/x busybox cat /srv/x/greeting"),
+        "hello\n"
+    );
+    // The writable layer never saw it: the file lives in the volume only.
+    let diff = ok(&t, "diff writer");
+    assert!(!diff.contains("greeting"), "{diff}");
+    // `rm -v` keeps a named volume.
+    ok(&t, "rm -v writer");
+    assert!(host.join("greeting").exists());
+}
+
+#[test]
+fn a_bind_mount_shows_the_hosts_directory() {
+    let t = ctx();
+    let site = t.home.path().join("root/site");
+    fs::create_dir_all(&site).unwrap();
+    fs::write(site.join("index.html"), "<h1>hi</h1>\n").unwrap();
+    assert_eq!(
+        ok(
+            &t,
+            "run --rm -v /root/site:/usr/share/web busybox cat /usr/share/web/index.html"
+        ),
+        "<h1>hi</h1>\n"
+    );
+    ok(
+        &t,
+        "run --rm -v /root/site:/usr/share/web busybox sh -c 'echo new > /usr/share/web/b.txt'",
+    );
+    assert_eq!(fs::read_to_string(site.join("b.txt")).unwrap(), "new\n");
+    // A missing `-v` source is created, as dockerd does.
+    ok(&t, "run --rm -v /root/fresh:/x busybox ls /x");
+    assert!(t.home.path().join("root/fresh").is_dir());
+}
+
+#[test]
+fn a_read_only_mount_refuses_writes() {
+    let t = ctx();
+    fs::create_dir_all(t.home.path().join("root/site")).unwrap();
+    for cmd in [
+        "echo x > /web/a",
+        "touch /web/a",
+        "mkdir /web/d",
+        "mkdir -p /web/p/q",
+    ] {
+        let (_, err, code) = run(
+            &t,
+            &format!("run --rm -v /root/site:/web:ro busybox sh -c '{cmd}'"),
+        );
+        assert_ne!(code, 0, "{cmd}");
+        assert!(err.contains("Read-only file system"), "{cmd}: {err}");
+    }
+    assert_eq!(
+        fs::read_dir(t.home.path().join("root/site"))
+            .unwrap()
+            .count(),
+        0
+    );
+    // The rest of the container stays writable.
+    ok(
+        &t,
+        "run --rm -v /root/site:/web:ro busybox sh -c 'echo x > /tmp/a'",
+    );
+}
+
+#[test]
+fn dot_dot_cannot_escape_a_mount() {
+    let t = ctx();
+    let site = t.home.path().join("root/site");
+    fs::create_dir_all(&site).unwrap();
+    fs::write(t.home.path().join("root/secret"), "host secret\n").unwrap();
+    // `/data/..` is the container's `/`, not the source's real parent (`/root` on the host).
+    let (out, err, _code) = run(
+        &t,
+        "run --rm -v /root/site:/data busybox sh -c 'cat /data/../secret; cat /data/../../root/secret; ls /data/..'",
+    );
+    assert!(err.contains("No such file or directory"), "{err}");
+    assert!(!out.contains("host secret"), "{out}");
+    assert!(out.contains("etc") && out.contains("bin"), "{out}");
+    // A symlink in the mount resolves in the container's view.
+    std::os::unix::fs::symlink("/etc/hostname", site.join("h")).unwrap();
+    std::os::unix::fs::symlink("../../secret", site.join("up")).unwrap();
+    let (out, _err, _code) = run(
+        &t,
+        "run --rm --hostname boxy -v /root/site:/data busybox sh -c 'cat /data/h; cat /data/up'",
+    );
+    assert_eq!(out, "boxy\n");
+}
+
+#[test]
+fn anonymous_volumes_go_with_rm_v() {
+    let t = ctx();
+    ok(
+        &t,
+        "run --name anon -v /cache -v keep:/keep busybox sh -c 'echo 1 > /cache/f; echo 2 > /keep/f'",
+    );
+    let name = ok(
+        &t,
+        "inspect -f '{{range .Mounts}}{{if eq .Destination \"/cache\"}}{{.Name}}{{end}}{{end}}' anon",
+    );
+    let name = name.trim();
+    assert_eq!(name.len(), 64, "{name}");
+    let vols = t.home.path().join("var/lib/docker/volumes");
+    assert!(vols.join(name).join("_data/f").exists());
+    ok(&t, "rm -v anon");
+    assert!(!vols.join(name).exists());
+    assert!(vols.join("keep/_data/f").exists());
+}
+
+#[test]
+fn mount_errors_read_as_dockerd() {
+    let t = ctx();
+    let (_, err, code) = run(
+        &t,
+        "run --rm --mount type=bind,source=/nope,target=/x busybox true",
+    );
+    assert_eq!(code, 125);
+    assert_eq!(
+        err,
+        "docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: /nope.\nSee 'docker run --help'.\n"
+    );
+}
