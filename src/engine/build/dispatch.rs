@@ -1083,6 +1083,8 @@ impl<'a> Builder<'a> {
                 .layers
                 .register(parent_chain.as_ref(), &diff, &mut tar.as_slice())
                 .map_err(StoreError::from)?;
+            // `docker save` reads layers from the content store, as for an import.
+            engine.content().put(tar).map_err(StoreError::from)?;
             rootfs_cfg.diff_ids.push(diff);
         }
         let arch = match (from_container, parent) {
@@ -1611,6 +1613,7 @@ impl<'a> Builder<'a> {
             .layers
             .register(parent_chain.as_ref(), &diff, &mut tar.as_slice())
             .map_err(StoreError::from)?;
+        engine.content().put(&tar).map_err(StoreError::from)?;
         let mut rfs = below.config.rootfs.clone();
         rfs.diff_ids.push(diff);
         cfg.rootfs = rfs;

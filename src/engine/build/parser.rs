@@ -657,4 +657,83 @@ mod tests {
             (String::new(), vec!["--only".to_string()])
         );
     }
+
+    /// A fixed-seed fuzz: random Dockerfile-ish text never panics the parser, the instruction
+    /// layer or the word expansion.
+    #[test]
+    fn fuzz_no_panics() {
+        let pieces = [
+            "FROM ",
+            "RUN ",
+            "CMD ",
+            "ENV ",
+            "LABEL ",
+            "COPY ",
+            "ADD ",
+            "ARG ",
+            "ONBUILD ",
+            "HEALTHCHECK ",
+            "SHELL ",
+            "WORKDIR ",
+            "EXPOSE ",
+            "VOLUME ",
+            "USER ",
+            "STOPSIGNAL ",
+            "MAINTAINER ",
+            "ENTRYPOINT ",
+            "AS ",
+            "--",
+            "=",
+            "\\",
+            "`",
+            "\n",
+            "\r\n",
+            "#",
+            "# escape=`\n",
+            "[",
+            "]",
+            "\"",
+            "'",
+            ",",
+            "$",
+            "${",
+            "}",
+            ":-",
+            ":+",
+            ":?",
+            " ",
+            "\t",
+            "a",
+            "é",
+            "0",
+            "NONE",
+            "CMD",
+            "--from=",
+            "--chown=",
+            "--interval=",
+            "\u{feff}",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let n = (next() % 40) as usize;
+            let mut text = String::new();
+            for _ in 0..n {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            if let Ok(df) = parse(&text) {
+                let _ = super::super::instruction::parse(&df);
+                for node in &df.nodes {
+                    for a in &node.args {
+                        let _ = super::super::shlex::process_word(a, &[], df.escape);
+                    }
+                }
+            }
+        }
+    }
 }
