@@ -457,3 +457,81 @@ fn dockerfile_on_stdin_and_f_outside_the_context() {
     let out = ok(&t, "build -f /root/o/Dockerfile.dev /root/o/ctx");
     assert!(out.contains("Successfully built"), "{out}");
 }
+
+#[test]
+fn squash_needs_an_experimental_daemon_and_merges_the_new_layers() {
+    let t = TestContext::new().with_real_init();
+    ok(&t, "pull -q busybox");
+    ctx(
+        &t,
+        "sq",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nRUN echo a > /a\nCOPY f /f\nRUN rm /a\n",
+            ),
+            ("f", "f"),
+        ],
+    );
+    fs::create_dir_all(t.home.path().join("etc/docker")).unwrap();
+    fs::write(
+        t.home.path().join("etc/docker/daemon.json"),
+        "{\"experimental\": true}",
+    )
+    .unwrap();
+    // The daemon reads daemon.json when it starts: a fresh engine on the same home.
+    let engine = drydock::engine::Engine::open_with(
+        t.home.path(),
+        std::sync::Arc::new(drydock::engine::hub::Hub::new()),
+        drydock::engine::clock::Clock::starting_at(drydock::testing::TEST_CLOCK.parse().unwrap()),
+        drydock::engine::clock::Rng::seeded(2),
+    )
+    .unwrap();
+    let mut settings = engine.runtime_settings().clone();
+    settings.init = drydock::engine::runtime::InitMode::Drydock;
+    let mut engine = engine;
+    engine.set_runtime_settings(settings);
+    let t2 = TestContext {
+        home: tempfile::tempdir().unwrap(),
+        engine,
+    };
+    let _ = &t2.home;
+    let run = |line: &str| {
+        let args = drydock::testing::split(line);
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let env = |_: &str| None;
+        let paths = drydock::shell::fs::ConfinedPaths {
+            root: drydock::shell::fs::Root::new(t.home.path().to_path_buf()),
+            cwd: "/root".into(),
+        };
+        let mut input: &[u8] = b"";
+        let mut io = drydock::cli::Io {
+            stdin: &mut input,
+            stdout: &mut out,
+            stderr: &mut err,
+            stdin_tty: false,
+            stdout_tty: false,
+            env: &env,
+            paths: &paths,
+        };
+        let code = drydock::cli::docker(&t2.engine, &args, &mut io);
+        (
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+            code,
+        )
+    };
+    let (out, err, code) = run("build --squash -t sq /root/sq");
+    assert_eq!((err.as_str(), code), ("", 0), "{out}");
+    let (layers, _, _) = run("image inspect -f '{{len .RootFS.Layers}}' sq");
+    // busybox's one layer + one merged layer.
+    assert_eq!(layers, "2\n");
+    let (hist, _, _) = run("history --format '{{.CreatedBy}}|{{.Comment}}' sq");
+    let first = hist.lines().next().unwrap();
+    assert!(first.starts_with("|merge sha256:"), "{hist}");
+    let (ids, _, _) = run("history -q sq");
+    assert!(ids.lines().skip(1).all(|l| l == "<missing>"), "{ids}");
+    let (ls, _, _) = run("run --rm sq ls /a /f");
+    assert!(!ls.contains("/a\n") && ls.contains("/f"), "{ls}");
+}
