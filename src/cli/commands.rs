@@ -418,6 +418,22 @@ pub const COMMANDS: &[Command] = &[
         HISTORY_FLAGS,
     ),
     cmd(
+        "build",
+        super::build::BUILD_USAGE,
+        super::build::BUILD_SHORT,
+        &[],
+        Arity::Exactly(1),
+        super::build::BUILD_FLAGS,
+    ),
+    cmd(
+        "image build",
+        super::build::BUILD_USAGE,
+        super::build::BUILD_SHORT,
+        &[],
+        Arity::Exactly(1),
+        super::build::BUILD_FLAGS,
+    ),
+    cmd(
         "search",
         "[OPTIONS] TERM",
         "Search the Docker Hub for images",
@@ -890,7 +906,7 @@ pub const IMAGE_GROUP: &[(&str, &str)] = &[
 
 /// Docker commands that exist in Docker 20.10 but not yet in drydock.
 pub const NOT_YET: &[&str] = &[
-    "build", "cp", "events", "login", "logout", "network", "push", "stats", "top", "volume",
+    "cp", "events", "login", "logout", "network", "push", "stats", "top", "volume",
 ];
 
 /// Looks a command up by its words; group aliases (`image list`, `image remove`) resolve too.

@@ -7,6 +7,7 @@
 mod archive;
 pub mod args;
 mod attach;
+mod build;
 pub mod commands;
 mod container;
 pub mod format;
@@ -39,6 +40,13 @@ pub struct Io<'a> {
 pub trait HostPaths: Sync {
     /// The real path, or the error text to show (`open x: no such file or directory`).
     fn resolve(&self, path: &str) -> Result<std::path::PathBuf, String>;
+    /// The absolute, clean form of a typed path as the user's side sees it (for messages such
+    /// as `lstat /root/ctx/Dockerfile: …`).
+    fn absolute(&self, path: &str) -> String {
+        std::path::absolute(path)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.to_string())
+    }
 }
 
 /// The process's own paths, as a host program sees them.
@@ -214,6 +222,7 @@ fn dispatch(engine: &Engine, cmd: &Command, p: &Parsed, io: &mut Io<'_>) -> CmdR
         "image inspect" => image::inspect(engine, p, io, false),
         "history" | "image history" => image::history(engine, p, io),
         "search" => image::search(engine, p, io),
+        "build" | "image build" => build::build(engine, p, io),
         "save" | "image save" => archive::save(engine, p, io),
         "load" | "image load" => archive::load(engine, p, io),
         "import" | "image import" => archive::import(engine, p, io, cmd.path),

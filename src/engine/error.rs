@@ -5,6 +5,7 @@
 //! without the `Error response from daemon: ` prefix (the CLI adds that).
 
 use super::archive::ArchiveError;
+use super::build::BuildError;
 use super::digest::DigestError;
 use super::distribution::DistributionError;
 use super::distribution::pull::PullError;
@@ -44,6 +45,8 @@ pub enum Error {
     Archive(#[from] ArchiveError),
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
+    #[error(transparent)]
+    Build(#[from] BuildError),
 }
 
 impl Error {
@@ -55,6 +58,7 @@ impl Error {
             Error::Pull(_) | Error::Filter(_) => ErrorKind::InvalidArgument,
             Error::Archive(e) => e.kind(),
             Error::Runtime(e) => e.kind(),
+            Error::Build(e) => e.kind(),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod archive;
+pub mod build;
 pub mod clock;
 pub mod config;
 pub mod content;

@@ -623,4 +623,7 @@ impl crate::cli::HostPaths for ConfinedPaths {
             .resolve(&self.cwd, path, true)
             .map_err(|e| e.to_string())
     }
+    fn absolute(&self, path: &str) -> String {
+        self.root.absolute(&self.cwd, path)
+    }
 }

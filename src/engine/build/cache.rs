@@ -1,0 +1,200 @@
+//! The classic builder's cache (moby `daemon/images/cache.go` `localImageCache` and
+//! `builder/dockerfile/imageprobe.go`): a step is cached when a child of the current image
+//! (for `FROM scratch`: an image without a parent) has a `ContainerConfig` that [`compare`]s
+//! equal to the one the step would commit; the newest such child wins. The first miss in a
+//! stage busts the cache for the rest of that stage; `--no-cache` never looks.
+//!
+//! The key is the container config alone: metadata steps embed their instruction in `Cmd`
+//! (`#(nop) ENV A=1`), `RUN` its command (with `|N K=V` build args), `COPY`/`ADD` the content
+//! hash of their sources. The parent → children index is read once per build from the image
+//! metadata and extended as the build commits.
+
+use std::collections::HashMap;
+
+use super::super::digest::Digest;
+use super::super::image::{Image, ImageStore};
+use super::super::oci::ContainerConfig;
+
+/// moby's `compare`: the fields the cache looks at (not `WorkingDir`, not `Hostname`).
+pub fn compare(a: &ContainerConfig, b: &ContainerConfig) -> bool {
+    fn len<T>(v: &Option<Vec<T>>) -> usize {
+        v.as_ref().map_or(0, Vec::len)
+    }
+    fn mlen<K, V>(m: &Option<std::collections::BTreeMap<K, V>>) -> usize {
+        m.as_ref().map_or(0, |m| m.len())
+    }
+    if a.open_stdin != b.open_stdin
+        || a.attach_stdout != b.attach_stdout
+        || a.attach_stderr != b.attach_stderr
+        || a.user != b.user
+        || a.tty != b.tty
+    {
+        return false;
+    }
+    if len(&a.cmd) != len(&b.cmd)
+        || len(&a.env) != len(&b.env)
+        || mlen(&a.labels) != mlen(&b.labels)
+        || mlen(&a.exposed_ports) != mlen(&b.exposed_ports)
+        || len(&a.entrypoint) != len(&b.entrypoint)
+        || mlen(&a.volumes) != mlen(&b.volumes)
+    {
+        return false;
+    }
+    let same = |x: &Option<Vec<String>>, y: &Option<Vec<String>>| {
+        x.iter()
+            .flatten()
+            .zip(y.iter().flatten())
+            .all(|(p, q)| p == q)
+    };
+    if !same(&a.cmd, &b.cmd) || !same(&a.env, &b.env) || !same(&a.entrypoint, &b.entrypoint) {
+        return false;
+    }
+    let labels_ok = a.labels.iter().flatten().all(|(k, v)| {
+        b.labels
+            .as_ref()
+            .and_then(|m| m.get(k))
+            .is_some_and(|w| w == v)
+    });
+    let ports_ok = a
+        .exposed_ports
+        .iter()
+        .flatten()
+        .all(|(k, _)| b.exposed_ports.as_ref().is_some_and(|m| m.contains_key(k)));
+    let volumes_ok = a
+        .volumes
+        .iter()
+        .flatten()
+        .all(|(k, _)| b.volumes.as_ref().is_some_and(|m| m.contains_key(k)));
+    labels_ok && ports_ok && volumes_ok
+}
+
+/// Cache look-ups for one build.
+pub struct Cache {
+    enabled: bool,
+    busted: bool,
+    /// Parent image → its children (local parent links).
+    children: HashMap<Digest, Vec<Digest>>,
+    /// Images without a parent (`FROM scratch` candidates).
+    roots: Vec<Digest>,
+}
+
+impl Cache {
+    /// Reads the parent links of every image (`--no-cache`: none; nothing is looked up).
+    pub fn load(store: &ImageStore, enabled: bool) -> Cache {
+        let mut cache = Cache {
+            enabled,
+            busted: false,
+            children: HashMap::new(),
+            roots: Vec::new(),
+        };
+        if !enabled {
+            return cache;
+        }
+        let with_meta = store.ids_with_metadata();
+        for id in store.ids().unwrap_or_default() {
+            let parent = if with_meta.contains(&id) {
+                std::fs::read_to_string(store.paths().image_metadata(&id).join("parent"))
+                    .ok()
+                    .and_then(|s| Digest::parse(s.trim()).ok())
+            } else {
+                None
+            };
+            match parent {
+                Some(p) => cache.children.entry(p).or_default().push(id),
+                None => cache.roots.push(id),
+            }
+        }
+        cache
+    }
+
+    /// A new stage starts with a fresh chance of hits (moby resets the prober per stage).
+    pub fn reset(&mut self) {
+        self.busted = false;
+    }
+
+    /// Records a committed image so later steps (and stages) find it.
+    pub fn add(&mut self, id: &Digest, parent: Option<&Digest>) {
+        let list = match parent {
+            Some(p) => self.children.entry(p.clone()).or_default(),
+            None => &mut self.roots,
+        };
+        if !list.contains(id) {
+            list.push(id.clone());
+        }
+    }
+
+    /// The cached image for a step on `parent` committing `config`; a miss busts the cache.
+    pub fn probe(
+        &mut self,
+        store: &ImageStore,
+        parent: Option<&Digest>,
+        config: &ContainerConfig,
+    ) -> Option<Image> {
+        if !self.enabled || self.busted {
+            return None;
+        }
+        let siblings = match parent {
+            Some(p) => self.children.get(p).cloned().unwrap_or_default(),
+            None => self.roots.clone(),
+        };
+        let mut best: Option<Image> = None;
+        for id in siblings {
+            let Ok(img) = store.get_with(&id, false) else {
+                continue;
+            };
+            // An image whose layers are gone (deleted meanwhile) cannot be reused.
+            if !img.chain_ids().iter().all(|c| store.layers.exists(c)) {
+                continue;
+            }
+            let Some(cc) = img.config.container_config.as_ref() else {
+                continue;
+            };
+            if compare(cc, config) && best.as_ref().is_none_or(|b| b.created() < img.created()) {
+                best = Some(img);
+            }
+        }
+        if best.is_none() {
+            self.busted = true;
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(cmd: &[&str], env: &[&str]) -> ContainerConfig {
+        ContainerConfig {
+            cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
+            env: Some(env.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn compare_is_mobys() {
+        let a = cfg(&["/bin/sh", "-c", "#(nop) ", "ENV A=1"], &["PATH=/bin"]);
+        assert!(compare(&a, &a.clone()));
+        assert!(!compare(
+            &a,
+            &cfg(&["/bin/sh", "-c", "#(nop) ", "ENV A=2"], &["PATH=/bin"])
+        ));
+        assert!(!compare(
+            &a,
+            &cfg(&["/bin/sh", "-c", "#(nop) ", "ENV A=1"], &["PATH=/x"])
+        ));
+        // WorkingDir and Hostname are not compared.
+        let mut b = a.clone();
+        b.working_dir = "/app".into();
+        b.hostname = "abc".into();
+        assert!(compare(&a, &b));
+        let mut c = a.clone();
+        c.labels = Some([("k".to_string(), "v".to_string())].into());
+        assert!(!compare(&a, &c));
+        // nil and empty lists are the same length.
+        let mut d = a.clone();
+        d.entrypoint = Some(vec![]);
+        assert!(compare(&a, &d));
+    }
+}
