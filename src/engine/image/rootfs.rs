@@ -346,21 +346,16 @@ pub fn spares_dir(store: &ImageStore) -> PathBuf {
 
 /// [`assemble`] for `docker run`: when a ready copy of `image`'s rootfs waits in
 /// [`spares_dir`], it is renamed into `dest` (one system call, where writing a few hundred
-/// inodes costs tens of milliseconds on a journaling disk); either way, a thread then prepares
-/// the next copy, so the next container of the image starts as fast. `dest` must not exist yet
-/// for the fast path; otherwise this is [`assemble`].
+/// inodes costs tens of milliseconds on a journaling disk); otherwise this is [`assemble`].
+/// `dest` must not exist yet for the fast path.
 pub fn assemble_fast(store: &ImageStore, image: &Image, dest: &Path) -> Result<(), StoreError> {
     let ready = spares_dir(store).join(image.id.hex());
     let taken = fs::symlink_metadata(dest).is_err() && fs::rename(&ready, dest).is_ok();
     if !taken {
         assemble(store, image, dest)?;
     }
-    let (store, image) = (store.clone(), image.clone());
-    // Best effort: a spare that fails (or a process that exits first) only costs the next
-    // container the slow path; leftovers are cleaned by the next `prepare_spare`.
-    std::thread::spawn(move || {
-        let _ = prepare_spare(&store, &image);
-    });
+    // The next copy is prepared by whoever lives long enough to finish it: a container's
+    // supervisor (`runtime::supervise`), not a one-shot CLI process that would exit half-way.
     Ok(())
 }
 

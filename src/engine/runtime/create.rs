@@ -247,7 +247,10 @@ impl Engine {
     ) -> super::super::Result<()> {
         let store = self.containers();
         let merged = store.rootfs(c);
-        std::fs::create_dir_all(&merged).map_err(io_at(&merged))?;
+        // Only the parent: a ready copy of the rootfs is renamed into `merged` itself.
+        if let Some(parent) = merged.parent() {
+            std::fs::create_dir_all(parent).map_err(io_at(parent))?;
+        }
         rootfs::assemble_fast(self.image_store(), image, &merged)?;
         let mid = store.mount_id_path(&c.id);
         super::super::fsutil::write_atomic_nosync(&self.paths().tmp(), &mid, c.mount_id.as_bytes())

@@ -418,6 +418,18 @@ impl Engine {
         unsafe {
             libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         }
+        // The supervisor outlives the command that started the container: it prepares the
+        // next container's rootfs copy, so the next `docker run -d` of this image only renames
+        // it into place (a one-shot CLI process would exit before a copy finished).
+        if let Ok(c) = store.load(id)
+            && let Ok(d) = super::super::digest::Digest::parse(&c.image)
+            && let Ok(img) = self.image_store().get(&d)
+        {
+            let images = self.image_store().clone();
+            std::thread::spawn(move || {
+                let _ = super::super::image::rootfs::prepare_spare(&images, &img);
+            });
+        }
         let mut backoff = Duration::ZERO;
         if let Some(d) = initial_delay {
             backoff = d;
