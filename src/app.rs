@@ -100,13 +100,8 @@ pub fn run(args: Vec<String>) -> i32 {
             shell.state.args = rest[1..].to_vec();
             repl::run_line(&mut shell, &src, false)
         }
-        None if std::io::stdin().is_terminal() => {
-            // The shell is the host: starting it boots the daemon, leaving it shuts it down.
-            boot_daemon(&engine);
-            let code = repl::run(&engine);
-            let _ = engine.daemon_shutdown(engine::runtime::DaemonStatus::Down);
-            code
-        }
+        // The shell is the host: starting it boots the daemon, leaving it shuts it down.
+        None if std::io::stdin().is_terminal() => repl::run(engine),
         None => {
             let mut src = String::new();
             if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut src) {

@@ -275,10 +275,23 @@ fn image_refs(engine: &Engine) -> Vec<String> {
     out
 }
 
-/// Runs the interactive shell until `exit` or Ctrl-D; returns the exit status.
-pub fn run(engine: &Engine) -> i32 {
-    let mut shell = Shell::host(engine);
-    install_sigint(shell.interrupted.clone());
+/// How a REPL session over one engine ended.
+enum Next {
+    /// `exit` or Ctrl-D: the status to leave with.
+    Exit(i32),
+    /// The daemon was restarted with another storage driver in daemon.json: reopen the engine
+    /// (its store paths depend on the driver) and go on with the same shell state.
+    Reopen(Box<crate::shell::State>),
+}
+
+/// Runs the interactive shell until `exit` or Ctrl-D; returns the exit status. Starting it boots
+/// the daemon (restart policies apply), leaving it shuts the daemon down, as a host's boot and
+/// shutdown would.
+pub fn run(engine: Engine) -> i32 {
+    let mut engine = engine;
+    crate::app::boot_daemon(&engine);
+    let interrupted = Arc::new(AtomicBool::new(false));
+    install_sigint(interrupted.clone());
     let config = Config::builder().auto_add_history(false).build();
     let mut editor: Editor<ShellHelper, FileHistory> = match Editor::with_config(config) {
         Ok(e) => e,
@@ -291,6 +304,47 @@ pub fn run(engine: &Engine) -> i32 {
     let _ = editor.load_history(&history_path);
     print!("{WELCOME}");
     let _ = io::stdout().flush();
+    let mut state = None;
+    let code = loop {
+        match session(&engine, &mut editor, state.take(), &interrupted) {
+            Next::Exit(code) => break code,
+            Next::Reopen(s) => match Engine::open(engine.paths().home()) {
+                Ok(e) => {
+                    engine = e;
+                    state = Some(*s);
+                }
+                Err(e) => {
+                    eprintln!("drydock: cannot reopen the store: {e}");
+                    break 1;
+                }
+            },
+        }
+    };
+    let _ = editor.save_history(&history_path);
+    let _ = engine.daemon_shutdown(crate::engine::runtime::DaemonStatus::Down);
+    code
+}
+
+/// Whether the daemon now runs with another storage driver than this engine's store (it was
+/// restarted after daemon.json changed).
+fn driver_switched(engine: &Engine) -> bool {
+    engine.daemon_running()
+        && engine
+            .daemon_driver()
+            .is_some_and(|d| d != engine.paths().driver())
+}
+
+fn session(
+    engine: &Engine,
+    editor: &mut Editor<ShellHelper, FileHistory>,
+    state: Option<crate::shell::State>,
+    interrupted: &Arc<AtomicBool>,
+) -> Next {
+    let mut shell = Shell::host(engine);
+    shell.interrupted = interrupted.clone();
+    if let Some(s) = state {
+        shell.state = s;
+    }
     loop {
         editor.set_helper(Some(ShellHelper {
             commands: shell.commands.clone(),
@@ -306,25 +360,25 @@ pub fn run(engine: &Engine) -> i32 {
                     shell.state.history.push(line.clone());
                 }
                 shell.interrupted.store(false, Ordering::SeqCst);
-                let status = run_line(&mut shell, &line, true);
+                run_line(&mut shell, &line, true);
                 if shell.interrupted.swap(false, Ordering::SeqCst) {
                     println!();
                 }
                 if let Some(code) = shell.state.exit {
-                    let _ = editor.save_history(&history_path);
-                    return code;
+                    return Next::Exit(code);
                 }
-                let _ = status;
+                if driver_switched(engine) {
+                    return Next::Reopen(Box::new(shell.state.clone()));
+                }
             }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => {
                 println!("exit");
-                let _ = editor.save_history(&history_path);
-                return shell.state.last_status;
+                return Next::Exit(shell.state.last_status);
             }
             Err(e) => {
                 eprintln!("drydock: {e}");
-                return 1;
+                return Next::Exit(1);
             }
         }
     }

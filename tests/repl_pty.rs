@@ -245,3 +245,34 @@ fn attach_detach_and_exec_it() {
     assert!(out.contains("ct Exited (3)"), "{out:?}");
     t.exit();
 }
+
+/// daemon.json's storage driver takes effect when the daemon restarts: the other driver's images
+/// disappear, `/var/lib/docker/vfs` appears, and switching back brings them back (§13).
+#[test]
+fn switching_the_storage_driver_hides_the_other_drivers_images() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker pull -q busybox\r");
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json\r");
+    t.expect(PROMPT, Duration::from_secs(5));
+    // Not read until the daemon restarts.
+    t.send("docker images -q | wc -l\r");
+    t.expect("1\r\n", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+    t.send("systemctl restart docker\r");
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.send("docker info | grep 'Storage Driver'\r");
+    t.expect("Storage Driver: vfs", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+    t.send("docker images -q | wc -l; ls /var/lib/docker\r");
+    let out = t.expect(PROMPT, Duration::from_secs(5));
+    assert!(out.contains("0\r\n") && out.contains("vfs"), "{out:?}");
+    t.send(
+        "echo '{}' > /etc/docker/daemon.json; systemctl restart docker; docker images -q | wc -l\r",
+    );
+    t.expect("1\r\n", Duration::from_secs(10));
+    t.expect(PROMPT, Duration::from_secs(5));
+    t.send("exit\r");
+}

@@ -83,12 +83,18 @@ impl Engine {
         // An invalid daemon.json does not stop the host from opening: the daemon refuses to
         // boot with dockerd's message (`daemon_boot`), as a host whose dockerd fails to start.
         let config = DaemonConfig::load(&home.join("etc/docker/daemon.json")).unwrap_or_default();
-        let paths = Paths::new(home, config.driver());
+        // daemon.json is read when the daemon starts: a running daemon keeps the driver it
+        // started with, whatever the file says now.
+        let driver = runtime::running_daemon_driver(&home.join("var/lib/docker"))
+            .unwrap_or_else(|| config.driver().to_string());
+        let paths = Paths::new(home, driver);
         for dir in [
             home.join("root"),
             home.join("tmp"),
             home.join("etc/docker"),
             paths.image_root(),
+            // `/var/lib/docker/<driver>` appears when a driver is first used, as in Docker.
+            paths.driver_root(),
         ] {
             std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
                 path: dir.clone(),

@@ -37,6 +37,9 @@ struct StateFile {
     status: DaemonStatus,
     #[serde(rename = "Since", default)]
     since: String,
+    /// The storage driver daemon.json named when the daemon started (read only at start).
+    #[serde(rename = "Driver", default)]
+    driver: String,
 }
 
 /// What a boot did.
@@ -64,6 +67,11 @@ impl Engine {
     }
 
     /// The daemon's status (a missing or unreadable file is `Down`).
+    /// The storage driver the running daemon started with (`None` when it is not running).
+    pub fn daemon_driver(&self) -> Option<String> {
+        running_daemon_driver(&self.paths().data_root())
+    }
+
     pub fn daemon_status(&self) -> DaemonStatus {
         std::fs::read(self.daemon_file())
             .ok()
@@ -78,9 +86,13 @@ impl Engine {
 
     fn set_daemon_status(&self, status: DaemonStatus) -> Result<(), RuntimeError> {
         let p = self.daemon_file();
+        let driver = DaemonConfig::load(&self.paths().daemon_json())
+            .map(|c| c.driver().to_string())
+            .unwrap_or_else(|_| self.paths().driver().to_string());
         let body = serde_json::to_vec(&StateFile {
             status,
             since: self.clock.now().to_string(),
+            driver,
         })
         .unwrap_or_default();
         super::super::fsutil::write_atomic_nosync(&self.paths().tmp(), &p, &body)
@@ -199,4 +211,14 @@ impl Engine {
         // signal and then SIGKILL.
         self.stop_with(c, sig, grace.as_secs() as i64)
     }
+}
+
+/// The storage driver of a daemon that is running over `data_root`, from its state file.
+pub fn running_daemon_driver(data_root: &std::path::Path) -> Option<String> {
+    std::fs::read(data_root.join("drydock-daemon.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<StateFile>(&b).ok())
+        .filter(|f| f.status == DaemonStatus::Running)
+        .map(|f| f.driver)
+        .filter(|d| !d.is_empty())
 }

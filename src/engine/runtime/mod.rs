@@ -46,7 +46,7 @@ pub mod tty;
 pub mod volumes;
 
 pub use create::CreateRequest;
-pub use daemon::{BootReport, DaemonStatus};
+pub use daemon::{BootReport, DaemonStatus, running_daemon_driver};
 pub use error::RuntimeError;
 pub use exec::ExecRequest;
 pub use inspect::{ContainerSummary, ListOptions};

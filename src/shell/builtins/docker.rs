@@ -29,5 +29,15 @@ pub fn run(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             cwd: ctx.state.cwd.clone(),
         },
     };
+    // The daemon was restarted with another storage driver since this shell's engine opened
+    // (`systemctl restart docker && docker images` on one line): this command talks to the
+    // daemon as it runs now. The REPL reopens its engine after the line.
+    if engine
+        .daemon_driver()
+        .is_some_and(|d| d != engine.paths().driver())
+        && let Ok(fresh) = crate::engine::Engine::open(engine.paths().home())
+    {
+        return cli::docker(&fresh, &args[1..], &mut io);
+    }
     cli::docker(engine, &args[1..], &mut io)
 }
