@@ -583,3 +583,31 @@ fn container_prune_and_system_df() {
     let (out, _, _) = t.docker_with_input("system prune", "n\n");
     assert!(out.starts_with("WARNING! This will remove:\n  - all stopped containers\n"));
 }
+
+#[test]
+fn attach_forwards_stdin_to_an_interactive_container_and_streams_its_output() {
+    let t = TestContext::new();
+    let id = ok(&t, "run -di --name cc busybox cat").trim().to_string();
+    let pid = field(&t, "cc", "{{.State.Pid}}");
+    let log = t
+        .home
+        .path()
+        .join(format!("var/lib/docker/containers/{id}/{id}-json.log"));
+    // The container's stdin stays open after the attach's input ends, as in Docker: the attach
+    // lasts until the container exits, here by a signal once its echo is in the log.
+    let killer = std::thread::spawn(move || {
+        eventually(10, "the echo in the log", || {
+            std::fs::read_to_string(&log).is_ok_and(|s| s.contains("hello"))
+        });
+        let pid: i32 = pid.parse().expect("pid");
+        // SAFETY: kill on the container's own process.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+    });
+    let (out, err, code) = t.docker_with_input("attach cc", "hello\n");
+    killer.join().expect("killer");
+    assert_eq!(out, "hello\n", "stderr: {err}");
+    assert_eq!(code, 143);
+    assert_eq!(field(&t, "cc", "{{.State.Status}}"), "exited");
+}

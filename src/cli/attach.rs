@@ -90,8 +90,16 @@ impl Escape {
 }
 
 /// Relays fd 0 (when `stdin`) to the container and its terminal's output to `out` until the
-/// process ends, the user detaches or the supervisor goes away.
-pub fn session(mut stream: UnixStream, out: &mut dyn Write, stdin: bool) -> Outcome {
+/// process ends, the user detaches or the supervisor goes away. A container without `-t` sends
+/// its stderr apart (to `err`) and has no detach keys (`detach_keys` false), as in Docker; when
+/// fd 0 ends, only the output is relayed from then on.
+pub fn session(
+    mut stream: UnixStream,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    stdin: bool,
+    detach_keys: bool,
+) -> Outcome {
     let mut esc = Escape::default();
     let mut pending = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -124,6 +132,10 @@ pub fn session(mut stream: UnixStream, out: &mut dyn Write, stdin: bool) -> Outc
                                 let _ = out.write_all(&b);
                                 let _ = out.flush();
                             }
+                            Frame::Stderr(b) => {
+                                let _ = err.write_all(&b);
+                                let _ = err.flush();
+                            }
                             Frame::Exit(code) => return Outcome::Exited(code),
                         }
                     }
@@ -139,7 +151,11 @@ pub fn session(mut stream: UnixStream, out: &mut dyn Write, stdin: bool) -> Outc
                 stdin_open = false;
                 continue;
             }
-            let (send, detach) = esc.feed(&buf[..r as usize]);
+            let (send, detach) = if detach_keys {
+                esc.feed(&buf[..r as usize])
+            } else {
+                (buf[..r as usize].to_vec(), false)
+            };
             if !send.is_empty() && stream.write_all(&send).is_err() {
                 return Outcome::Closed;
             }

@@ -24,7 +24,7 @@ use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
-use crate::engine::runtime::{logs, volumes};
+use crate::engine::runtime::{logs, tty, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -1103,10 +1103,35 @@ fn tty_session(
     is_attach: bool,
 ) -> CmdResult {
     let stream = engine.container_attach_stream(id).map_err(Fail::daemon)?;
+    stream_session(engine, id, io, stream, stdin, is_attach, true)
+}
+
+/// A session on a container's attach socket: `tty` for a terminal's (raw mode, detach keys),
+/// else a `-i` container's pipes (stdin forwarded, stdout and stderr apart).
+fn stream_session(
+    engine: &Engine,
+    id: &str,
+    io: &mut Io<'_>,
+    stream: std::os::unix::net::UnixStream,
+    stdin: bool,
+    is_attach: bool,
+    tty: bool,
+) -> CmdResult {
     let _ = io.stdout.flush();
+    // Input that is not the terminal (a pipe, or a pipeline in the shell) goes first, whole;
+    // the container's stdin stays open after it, as Docker keeps it.
+    let stdin = if stdin && !tty && !io.stdin_tty {
+        let mut input = Vec::new();
+        let _ = io.stdin.read_to_end(&mut input);
+        let mut s = &stream;
+        let _ = s.write_all(&input);
+        false
+    } else {
+        stdin
+    };
     let outcome = {
-        let _raw = stdin.then(super::attach::RawMode::enter);
-        super::attach::session(stream, &mut *io.stdout, stdin)
+        let _raw = (stdin && tty).then(super::attach::RawMode::enter);
+        super::attach::session(stream, &mut *io.stdout, &mut *io.stderr, stdin, tty)
     };
     if !matches!(outcome, super::attach::Outcome::Detached) {
         // The supervisor sends the code before it records the exit (and removes a `--rm`
@@ -1750,6 +1775,16 @@ pub(super) fn attach(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
     if terminal && c.config.tty {
         let stdin = c.config.open_stdin && !p.bool("no-stdin");
         return tty_session(engine, &c.id, io, stdin, true);
+    }
+    // A container its supervisor serves (started detached): its streams live, and its stdin
+    // when it keeps one open (`-i`).
+    let dir = engine.containers().dir(&c.id);
+    if !c.config.tty
+        && dir.join(tty::SOCKET).exists()
+        && let Ok(stream) = tty::connect(&dir)
+    {
+        let stdin = c.config.open_stdin && !p.bool("no-stdin");
+        return stream_session(engine, &c.id, io, stream, stdin, true, false);
     }
     let path = engine.containers().log_path(&c.id);
     let offset = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

@@ -13,7 +13,9 @@
 //! then a start whose supervisor holds the first output, then a client session on that socket, so
 //! Ctrl-P Ctrl-Q (recognised by the client, which then just closes) leaves the container running
 //! and `docker attach` reconnects. `docker exec -it` runs on a pty of its own that the exec call
-//! relays. Containers without `-t` keep pipes: their output reaches `attach` through the log.
+//! relays. Containers without `-t` keep pipes; a detached one's supervisor serves them on the same
+//! socket (stdout and stderr frames, input to its stdin when `-i`), so `attach` streams them live
+//! (a container run in the foreground by another `docker run` is followed through its log).
 //! Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
 //! destinations through the confined root's mount table.
 //!

@@ -14,9 +14,11 @@
 
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -303,6 +305,12 @@ impl Engine {
             cmd.process_group(0);
             None
         };
+        // A detached supervisor serves a container without `-t` on the attach socket too.
+        let listener = if pty.is_none() && attach.serve_tty && !attach.terminal {
+            Some(tty::bind(&store.dir(id)).map_err(super::error::io_at(store.dir(id)))?)
+        } else {
+            None
+        };
         if pty.is_some() {
             // Its stdio is the terminal's slave (set above).
         } else if attach.terminal {
@@ -381,8 +389,14 @@ impl Engine {
                 (None, sin) => held_stdin = sin,
                 _ => {}
             }
-            let st = pump(self, &mut child, attach, &log);
+            let serving = listener
+                .as_ref()
+                .map(|l| Serving::new(l, held_stdin.take()));
+            let st = pump(self, &mut child, attach, &log, serving);
             drop(held_stdin);
+            if listener.is_some() {
+                let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
+            }
             st
         };
         // The container's other processes end with its main one, as in a PID namespace: its
@@ -504,14 +518,86 @@ impl Engine {
     }
 }
 
+/// A detached supervisor's clients of a container without `-t` (`docker attach`): its output
+/// goes to them as frames ([`tty`] has the wire format) and their input to its stdin, through a
+/// writer thread so a container that does not read cannot stall the pump.
+struct Serving<'l> {
+    listener: &'l UnixListener,
+    clients: Vec<UnixStream>,
+    stdin: Option<mpsc::Sender<Vec<u8>>>,
+}
+
+impl<'l> Serving<'l> {
+    fn new(listener: &'l UnixListener, stdin: Option<ChildStdin>) -> Serving<'l> {
+        let stdin = stdin.map(|mut sin| {
+            let (tx, rx) = mpsc::channel::<Vec<u8>>();
+            std::thread::spawn(move || {
+                for chunk in rx {
+                    if sin.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            });
+            tx
+        });
+        Serving {
+            listener,
+            clients: Vec::new(),
+            stdin,
+        }
+    }
+
+    fn send(&mut self, frame: &[u8]) {
+        self.clients.retain_mut(|c| c.write_all(frame).is_ok());
+    }
+
+    fn accept(&mut self) {
+        while let Ok((c, _)) = self.listener.accept() {
+            let _ = c.set_nonblocking(false);
+            let _ = c.set_write_timeout(Some(Duration::from_secs(5)));
+            self.clients.push(c);
+        }
+    }
+
+    /// Reads what client `i` sent; `false` when it has gone.
+    fn read_client(&mut self, i: usize, buf: &mut [u8]) -> bool {
+        let Some(c) = self.clients.get_mut(i) else {
+            return true;
+        };
+        let _ = c.set_nonblocking(true);
+        let r = c.read(buf);
+        let _ = c.set_nonblocking(false);
+        match r {
+            Ok(n) if n > 0 => {
+                if let Some(tx) = &self.stdin {
+                    let _ = tx.send(buf[..n].to_vec());
+                }
+                true
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => true,
+            _ => false,
+        }
+    }
+
+    fn finish(self, code: i32) {
+        let frame = tty::exit_frame(code);
+        for mut c in self.clients {
+            let _ = c.write_all(&frame);
+            let _ = c.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
 /// Copies the child's stdout and stderr into the attached streams and the log until both close,
 /// and returns its exit status. One thread, `poll` over both pipes: the attached streams need
-/// not be `Send`.
+/// not be `Send`. With `serving`, attach clients get the streams live and feed its stdin.
 fn pump(
     engine: &Engine,
     child: &mut Child,
     attach: &mut Attach<'_>,
     log: &LogWriter,
+    mut serving: Option<Serving<'_>>,
 ) -> std::io::Result<ExitStatus> {
     let mut out = child.stdout.take();
     let mut err = child.stderr.take();
@@ -545,9 +631,40 @@ fn pump(
                 revents: 0,
             });
         }
+        let streams = fds.len();
+        if let Some(sv) = &serving {
+            fds.push(libc::pollfd {
+                fd: sv.listener.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            });
+            fds.extend(sv.clients.iter().map(|c| libc::pollfd {
+                fd: c.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }));
+        }
         // SAFETY: `fds` is a valid array of pollfd for the duration of the call.
         let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 100) };
-        if n == 0 {
+        if let Some(sv) = &mut serving
+            && n > 0
+        {
+            let client_ev: Vec<i16> = fds[streams + 1..].iter().map(|f| f.revents).collect();
+            let mut gone = Vec::new();
+            for (i, ev) in client_ev.into_iter().enumerate() {
+                if ev != 0 && !sv.read_client(i, &mut buf) {
+                    gone.push(i);
+                }
+            }
+            for i in gone.into_iter().rev() {
+                sv.clients.remove(i);
+            }
+            if fds[streams].revents != 0 {
+                sv.accept();
+            }
+        }
+        fds.truncate(streams);
+        if n == 0 || fds.iter().all(|f| f.revents == 0) {
             // Nothing to read: if the main process has gone, whatever still holds the pipes is
             // one of its orphans; end them so the streams close.
             if status.is_none()
@@ -573,6 +690,12 @@ fn pump(
             };
             match read {
                 Some(Ok(n)) if n > 0 => {
+                    if let Some(sv) = &mut serving {
+                        sv.send(&tty::stream_frame(
+                            if is_out { b'o' } else { b'e' },
+                            &buf[..n],
+                        ));
+                    }
                     let (stream, splitter) = if is_out {
                         ("stdout", &mut split_out)
                     } else {
@@ -601,10 +724,14 @@ fn pump(
             }
         }
     }
-    match status {
+    let st = match status {
         Some(s) => Ok(s),
         None => child.wait(),
+    };
+    if let Some(sv) = serving {
+        sv.finish(st.as_ref().map(|s| exit_code(*s)).unwrap_or(255));
     }
+    st
 }
 
 /// Ends the `docker exec` processes of a container whose main process has ended.

@@ -11,6 +11,10 @@
 //!
 //! Wire format, supervisor → client: frames `b'o' len:u32be bytes` (terminal output) and, when the
 //! process has ended, `b'x' code:i32be`, after which the supervisor closes the connection.
+//! A container without `-t` is served on the same socket by [`supervise`](super::supervise)'s
+//! pump: `b'o'` frames carry its stdout, `b'e' len:u32be bytes` its stderr, and input goes to its
+//! stdin pipe when it keeps one (`-i`); a client ending its input (end of file) just stops
+//! sending, as Docker keeps a `-i` container's stdin open when an `attach` closes its input.
 //! Client → supervisor: raw input bytes. A supervisor started for `docker run -it` *holds* the
 //! output until the first client connects (the client connects only after the start returns, and
 //! must not miss the first prompt); later clients see only what comes after they connect, as with
@@ -129,18 +133,25 @@ pub fn connect(dir: &Path) -> io::Result<UnixStream> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Frame {
     Output(Vec<u8>),
+    /// A non-tty container's stderr.
+    Stderr(Vec<u8>),
     Exit(i32),
 }
 
-fn output_frame(bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn output_frame(bytes: &[u8]) -> Vec<u8> {
+    stream_frame(b'o', bytes)
+}
+
+/// A frame of a non-tty container's stream: `b'o'` stdout, `b'e'` stderr.
+pub(crate) fn stream_frame(kind: u8, bytes: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(bytes.len() + 5);
-    f.push(b'o');
+    f.push(kind);
     f.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
     f.extend_from_slice(bytes);
     f
 }
 
-fn exit_frame(code: i32) -> Vec<u8> {
+pub(crate) fn exit_frame(code: i32) -> Vec<u8> {
     let mut f = vec![b'x'];
     f.extend_from_slice(&code.to_be_bytes());
     f
@@ -151,12 +162,17 @@ pub fn parse_frames(buf: &mut Vec<u8>) -> Vec<Frame> {
     let mut out = Vec::new();
     loop {
         match buf.first() {
-            Some(b'o') if buf.len() >= 5 => {
+            Some(&k @ (b'o' | b'e')) if buf.len() >= 5 => {
                 let n = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
                 if buf.len() < 5 + n {
                     break;
                 }
-                out.push(Frame::Output(buf[5..5 + n].to_vec()));
+                let bytes = buf[5..5 + n].to_vec();
+                out.push(if k == b'o' {
+                    Frame::Output(bytes)
+                } else {
+                    Frame::Stderr(bytes)
+                });
                 buf.drain(..5 + n);
             }
             Some(b'x') if buf.len() >= 5 => {
@@ -165,7 +181,7 @@ pub fn parse_frames(buf: &mut Vec<u8>) -> Vec<Frame> {
                 ])));
                 buf.drain(..5);
             }
-            Some(b'o' | b'x') | None => break,
+            Some(b'o' | b'e' | b'x') | None => break,
             // Not a frame: drop the byte rather than stall.
             Some(_) => {
                 buf.remove(0);
