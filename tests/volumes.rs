@@ -158,3 +158,56 @@ fn mount_errors_read_as_dockerd() {
         "docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: /nope.\nSee 'docker run --help'.\n"
     );
 }
+
+/// Replaces a volume's creation time, which is the directory's.
+fn redact_time(s: &str) -> String {
+    let re = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ").unwrap();
+    re.replace_all(s, "[TIME]").into_owned()
+}
+
+#[test]
+fn volume_commands_read_as_docker() {
+    let t = TestContext::new();
+    ok(&t, "volume create data");
+    ok(
+        &t,
+        "run -d --name user -v data:/data -v used:/u busybox sleep 60",
+    );
+    let id = ok(&t, "inspect -f '{{.Id}}' user").trim().to_string();
+    let anon = ok(&t, "volume create").trim().to_string();
+    assert_eq!(anon.len(), 64, "{anon}");
+    assert!(anon.chars().all(|c| c.is_ascii_hexdigit()));
+    let text = t
+        .transcript(&[
+            "volume ls",
+            "volume ls -q --filter dangling=true",
+            "volume ls --filter name=us",
+            "volume inspect data",
+            "volume inspect used nosuch",
+            "volume create x",
+            "volume rm nosuch",
+        ])
+        .replace(&anon, "[ANON]");
+    drydock::snapshot!("volume_commands", redact_time(&text));
+    let (_, err, code) = run(&t, "volume rm data");
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim_end(),
+        format!("Error response from daemon: remove data: volume is in use - [{id}]")
+    );
+    let (out, _, code) = t.docker_with_input("volume prune", "n\n");
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "WARNING! This will remove all local volumes not used by at least one container.\n\
+         Are you sure you want to continue? [y/N] Total reclaimed space: 0B\n"
+    );
+    assert_eq!(
+        ok(&t, "volume prune -f"),
+        format!("Deleted Volumes:\n{anon}\n\nTotal reclaimed space: 0B\n")
+    );
+    ok(&t, "rm -f user");
+    assert_eq!(ok(&t, "volume rm data used"), "data\nused\n");
+    assert_eq!(ok(&t, "volume ls"), "DRIVER    VOLUME NAME\n");
+    assert_eq!(ok(&t, "volume prune -f"), "Total reclaimed space: 0B\n");
+}

@@ -9,6 +9,10 @@ use super::container::{
     START_FLAGS, STOP_FLAGS, UPDATE_FLAGS,
 };
 use super::system::{DF_FLAGS, INFO_FLAGS, SYSTEM_GROUP, SYSTEM_PRUNE_FLAGS, VERSION_FLAGS};
+use super::volume::{
+    VOLUME_CREATE_FLAGS, VOLUME_GROUP, VOLUME_INSPECT_FLAGS, VOLUME_LS_FLAGS, VOLUME_PRUNE_FLAGS,
+    VOLUME_RM_FLAGS,
+};
 
 pub(crate) const fn flag(
     long: &'static str,
@@ -873,6 +877,46 @@ pub const COMMANDS: &[Command] = &[
         Arity::None,
         SYSTEM_PRUNE_FLAGS,
     ),
+    cmd(
+        "volume create",
+        "[OPTIONS] [VOLUME]",
+        "Create a volume",
+        &[],
+        Arity::AtMost(1),
+        VOLUME_CREATE_FLAGS,
+    ),
+    cmd(
+        "volume inspect",
+        "[OPTIONS] VOLUME [VOLUME...]",
+        "Display detailed information on one or more volumes",
+        &[],
+        Arity::AtLeast(1),
+        VOLUME_INSPECT_FLAGS,
+    ),
+    cmd(
+        "volume ls",
+        "[OPTIONS]",
+        "List volumes",
+        &["list"],
+        Arity::None,
+        VOLUME_LS_FLAGS,
+    ),
+    cmd(
+        "volume prune",
+        "[OPTIONS]",
+        "Remove all unused local volumes",
+        &[],
+        Arity::None,
+        VOLUME_PRUNE_FLAGS,
+    ),
+    cmd(
+        "volume rm",
+        "[OPTIONS] VOLUME [VOLUME...]",
+        "Remove one or more volumes",
+        &["remove"],
+        Arity::AtLeast(1),
+        VOLUME_RM_FLAGS,
+    ),
 ];
 
 /// The `docker image` group's listing, as `docker image` prints it (Docker's full list, so the
@@ -906,7 +950,7 @@ pub const IMAGE_GROUP: &[(&str, &str)] = &[
 
 /// Docker commands that exist in Docker 20.10 but not yet in drydock.
 pub const NOT_YET: &[&str] = &[
-    "cp", "events", "login", "logout", "network", "push", "stats", "top", "volume",
+    "cp", "events", "login", "logout", "network", "push", "stats", "top",
 ];
 
 /// Looks a command up by its words; group aliases (`image list`, `image remove`) resolve too.
@@ -957,6 +1001,11 @@ pub const GROUPS: &[Group] = &[
         name: "system",
         short: "Manage Docker",
         commands: SYSTEM_GROUP,
+    },
+    Group {
+        name: "volume",
+        short: "Manage volumes",
+        commands: VOLUME_GROUP,
     },
 ];
 

@@ -14,6 +14,7 @@ pub mod format;
 mod image;
 mod system;
 mod view;
+mod volume;
 
 use std::io::{Read, Write};
 
@@ -252,6 +253,11 @@ fn dispatch(engine: &Engine, cmd: &Command, p: &Parsed, io: &mut Io<'_>) -> CmdR
         "version" => system::version(engine, p, io),
         "system df" => system::df(engine, p, io),
         "system prune" => system::prune(engine, p, io),
+        "volume ls" => volume::ls(engine, p, io),
+        "volume create" => volume::create(engine, p, io),
+        "volume inspect" => volume::inspect(engine, p, io),
+        "volume rm" => volume::rm(engine, p, io),
+        "volume prune" => volume::prune(engine, p, io),
         _ => Ok(not_yet(io, cmd.path)),
     }
 }
