@@ -210,4 +210,11 @@ fn volume_commands_read_as_docker() {
     assert_eq!(ok(&t, "volume rm data used"), "data\nused\n");
     assert_eq!(ok(&t, "volume ls"), "DRIVER    VOLUME NAME\n");
     assert_eq!(ok(&t, "volume prune -f"), "Total reclaimed space: 0B\n");
+    let (_, err, code) = run(&t, "volume prune -f --filter foo=bar");
+    assert_eq!(
+        (err.as_str(), code),
+        ("Error response from daemon: Invalid filter 'foo'\n", 1)
+    );
+    let help = ok(&t, "volume ls --help");
+    assert!(help.contains("Aliases:\n  ls, list\n"), "{help}");
 }

@@ -53,7 +53,7 @@ pub const VOLUME_CREATE_FLAGS: &[Flag] = &[
             "string",
             "Specify volume driver name",
         ),
-        "local",
+        "\"local\"",
     ),
     flag(
         "label",
@@ -217,6 +217,20 @@ pub(super) fn prune(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             "WARNING! This will remove all local volumes not used by at least one container.",
         )
     {
+        out(io, "Total reclaimed space: 0B\n");
+        return Ok(0);
+    }
+    let mut filters = Filters::new();
+    for v in p.list("filter") {
+        filters
+            .add_flag(&v)
+            .map_err(|e| Fail::plain(e.to_string()))?;
+    }
+    filters
+        .validate(&["label", "label!"])
+        .map_err(Fail::daemon)?;
+    if filters.contains("label") {
+        // No volume carries labels here: `label=` matches none.
         out(io, "Total reclaimed space: 0B\n");
         return Ok(0);
     }
