@@ -562,6 +562,13 @@ pub(super) fn build(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         build_args,
         labels,
         no_cache: p.bool("no-cache"),
+        cache_from: p
+            .list("cache-from")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect(),
         pull: p.bool("pull"),
         rm: !p.given("rm") || p.bool("rm"),
         force_rm: p.bool("force-rm"),

@@ -68,6 +68,8 @@ pub struct BuildRequest {
     pub build_args: BTreeMap<String, Option<String>>,
     pub labels: BTreeMap<String, String>,
     pub no_cache: bool,
+    /// `--cache-from` images (names or IDs).
+    pub cache_from: Vec<String>,
     pub pull: bool,
     /// `--rm` (default true) and `--force-rm`.
     pub rm: bool,
