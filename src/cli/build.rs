@@ -7,7 +7,8 @@
 //!
 //! Errors before the daemon streamed anything carry `Error response from daemon: `; errors
 //! after the first step line are printed bare, and a failing `RUN`'s code is the exit status.
-//! Remote contexts (URLs, git) fail as an offline client would.
+//! Git contexts (a local repository or `file://` URL, `#ref:subdir`) are cloned with `git`;
+//! remote contexts (URLs, remote git) fail as an offline client would.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -18,6 +19,7 @@ use super::format::human::human_size;
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::build::context::clean;
+use crate::engine::build::git;
 use crate::engine::build::{BuildError, BuildMessage, BuildRequest, Context, Ignore};
 use crate::engine::reference::Reference;
 
@@ -245,14 +247,6 @@ fn rel_path(base: &str, target: &str) -> String {
     }
 }
 
-fn is_git(s: &str) -> bool {
-    s.starts_with("git://")
-        || s.starts_with("git@")
-        || s.starts_with("github.com/")
-        || ((s.starts_with("http://") || s.starts_with("https://"))
-            && (s.ends_with(".git") || s.contains(".git#")))
-}
-
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let rest = rest.split_once('@').map(|(_, r)| r).unwrap_or(rest);
@@ -260,6 +254,69 @@ fn host_of(url: &str) -> String {
         .next()
         .unwrap_or(rest)
         .to_string()
+}
+
+/// docker/cli's `isLocalDir` (`os.Stat`): the path is a directory, and so is each path it
+/// names before a `..` (the kernel resolves `a/../b` through `a`; paths here are cleaned).
+fn is_local_dir(arg: &str, io: &Io<'_>) -> bool {
+    let dir = |p: &str| {
+        io.paths
+            .resolve(p)
+            .ok()
+            .and_then(|r| std::fs::metadata(r).ok())
+            .is_some_and(|m| m.is_dir())
+    };
+    let parts: Vec<&str> = arg.split('/').collect();
+    (1..parts.len())
+        .filter(|&i| parts[i] == "..")
+        .all(|i| parts[..i].join("/").is_empty() || dir(&parts[..i].join("/")))
+        && dir(arg)
+}
+
+/// A git context drydock clones locally: a `file://` URL, or a path whose part before `#` is
+/// a directory (Docker 20.10 takes neither; see [`git`]). Returns the real path to clone.
+fn local_git_source(arg: &str, io: &Io<'_>) -> Option<std::path::PathBuf> {
+    let (path, frag) = match arg.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (arg, None),
+    };
+    let path = match path.strip_prefix("file://") {
+        Some(p) => p,
+        None if frag.is_some() => path,
+        None => return None,
+    };
+    let real = io.paths.resolve(path).ok()?;
+    std::fs::metadata(&real).ok()?.is_dir().then_some(real)
+}
+
+/// Clones a git context into a temporary directory under the daemon's `tmp`.
+fn git_context(
+    engine: &Engine,
+    arg: &str,
+    source: &std::path::Path,
+) -> Result<(tempfile::TempDir, std::path::PathBuf), Fail> {
+    if !git::available() {
+        return Err(prepare(
+            "unable to find 'git': exec: \"git\": executable file not found in $PATH",
+        ));
+    }
+    let ctx = git::parse(arg).map_err(|e| {
+        prepare(format!(
+            "unable to 'git clone' to temporary context directory: {e}"
+        ))
+    })?;
+    let dir_root = engine.paths().tmp();
+    let _ = std::fs::create_dir_all(&dir_root);
+    let dir = tempfile::Builder::new()
+        .prefix("docker-build-git")
+        .tempdir_in(&dir_root)
+        .map_err(prepare)?;
+    let root = git::clone(&ctx, &source.to_string_lossy(), dir.path()).map_err(|e| {
+        prepare(format!(
+            "unable to 'git clone' to temporary context directory: {e}"
+        ))
+    })?;
+    Ok((dir, root))
 }
 
 /// The context, the Dockerfile and how big docker/cli's upload would be.
@@ -274,10 +331,17 @@ struct Prepared {
 fn prepare_context(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> Result<Prepared, Fail> {
     let arg = p.args[0].as_str();
     let file = p.str("file").filter(|f| !f.is_empty());
-    if is_git(arg) {
-        let host = host_of(arg);
+    // docker/cli's order: a local directory, a git URL, a URL.
+    let is_dir = arg != "-" && is_local_dir(arg, io);
+    let git_source = if is_dir {
+        None
+    } else {
+        local_git_source(arg, io)
+    };
+    if git_source.is_none() && !is_dir && git::is_git_url(arg) {
         return Err(prepare(format!(
-            "unable to 'git clone' to temporary context directory: error fetching: fatal: unable to access '{arg}/': Could not resolve host: {host}\n: exit status 128"
+            "unable to 'git clone' to temporary context directory: {}",
+            git::offline_error(arg)
         )));
     }
     if arg.starts_with("http://") || arg.starts_with("https://") {
@@ -287,7 +351,11 @@ fn prepare_context(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> Result<Prepa
         )));
     }
     let mut tmp = None;
-    let (root_virtual, root_real) = if arg == "-" {
+    let (root_virtual, root_real) = if let Some(source) = git_source {
+        let (dir, root) = git_context(engine, arg, &source)?;
+        tmp = Some(dir);
+        (String::from("/"), root)
+    } else if arg == "-" {
         if file == Some("-") {
             return Err(Fail::plain(
                 "invalid argument: can't use stdin for both build context and dockerfile",
@@ -494,6 +562,13 @@ pub(super) fn build(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         build_args,
         labels,
         no_cache: p.bool("no-cache"),
+        cache_from: p
+            .list("cache-from")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect(),
         pull: p.bool("pull"),
         rm: !p.given("rm") || p.bool("rm"),
         force_rm: p.bool("force-rm"),
@@ -581,12 +656,7 @@ mod tests {
     }
 
     #[test]
-    fn git_and_urls() {
-        assert!(is_git("github.com/docker/rootfs"));
-        assert!(is_git(
-            "https://github.com/docker/rootfs.git#container:docker"
-        ));
-        assert!(!is_git("https://example.com/ctx.tar.gz"));
+    fn hosts() {
         assert_eq!(host_of("git@github.com:x/y.git"), "github.com");
     }
 }

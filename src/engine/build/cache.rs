@@ -8,12 +8,22 @@
 //! (`#(nop) ENV A=1`), `RUN` its command (with `|N K=V` build args), `COPY`/`ADD` the content
 //! hash of their sources. The parent → children index is read once per build from the image
 //! metadata and extended as the build commits.
+//!
+//! `--cache-from` (moby `image/cache` `ImageCache`, what `MakeImageCache` builds when source
+//! images are given): a local hit counts only when it is an ancestor of one of the sources
+//! (so the images of other builds are no longer candidates), and otherwise a source whose
+//! history and layers start with the current image's and whose next history entry's
+//! `created_by` equals the step's `Cmd` joined with spaces is a hit: on its last entry the
+//! source itself (its parent is set to the current image), before that an image restored from
+//! it (the current image's history and layers plus that entry and its layer, the step's config
+//! as `Config`), after which only that source is considered. This is how a `docker load`ed
+//! image (no parent chain) serves as cache.
 
 use std::collections::HashMap;
 
 use super::super::digest::Digest;
 use super::super::image::{Image, ImageStore};
-use super::super::oci::ContainerConfig;
+use super::super::oci::{ContainerConfig, ImageConfig, RootFs};
 
 /// moby's `compare`: the fields the cache looks at (not `WorkingDir`, not `Hostname`).
 pub fn compare(a: &ContainerConfig, b: &ContainerConfig) -> bool {
@@ -74,18 +84,91 @@ pub struct Cache {
     busted: bool,
     /// Parent image → its children (local parent links).
     children: HashMap<Digest, Vec<Digest>>,
+    /// Child → parent (the same links).
+    parents: HashMap<Digest, Digest>,
     /// Images without a parent (`FROM scratch` candidates).
     roots: Vec<Digest>,
+    /// `--cache-from` images (`None`: the local cache alone).
+    sources: Option<Vec<Image>>,
+}
+
+/// A cache hit.
+pub enum Hit {
+    /// An image in the store.
+    Image(Image),
+    /// A `--cache-from` source's history entry `index` on top of the current image: the
+    /// builder writes the image ([`restored_config`]).
+    Restore { target: Image, index: usize },
+}
+
+/// moby's `isValidParent`: `img`'s history and layers start with `parent`'s.
+fn valid_parent(img: &Image, parent: Option<&Image>) -> bool {
+    let h = &img.config.history;
+    if h.is_empty() {
+        return false;
+    }
+    let Some(p) = parent else { return true };
+    let (ph, pd) = (&p.config.history, p.diff_ids());
+    if ph.is_empty() && pd.is_empty() {
+        return true;
+    }
+    ph.len() < h.len()
+        && pd.len() <= img.diff_ids().len()
+        && ph.iter().zip(h).all(|(a, b)| a == b)
+        && pd.iter().zip(img.diff_ids()).all(|(a, b)| a == b)
+}
+
+/// moby's `restoreCachedImage`: the config of the image restored from `target`'s history entry
+/// `index` on top of `parent`, with `config` (the step's) as `Config`.
+pub fn restored_config(
+    parent: Option<&Image>,
+    target: &Image,
+    index: usize,
+    config: &ContainerConfig,
+) -> ImageConfig {
+    let t = &target.config;
+    let mut history = parent.map(|p| p.config.history.clone()).unwrap_or_default();
+    let mut rootfs = parent.map(|p| p.config.rootfs.clone()).unwrap_or(RootFs {
+        kind: "layers".into(),
+        diff_ids: vec![],
+    });
+    let entry = t.history[index].clone();
+    if !entry.empty_layer {
+        let layer = t.history[..index].iter().filter(|h| !h.empty_layer).count();
+        if let Some(d) = t.rootfs.diff_ids.get(layer) {
+            rootfs.diff_ids.push(d.clone());
+        }
+    }
+    let created = entry.created.clone();
+    history.push(entry);
+    ImageConfig {
+        architecture: t.architecture.clone(),
+        author: t.author.clone(),
+        config: Some(config.clone()),
+        created,
+        docker_version: super::super::archive::import::DOCKER_VERSION.into(),
+        history,
+        os: t.os.clone(),
+        os_version: t.os_version.clone(),
+        rootfs,
+        comment: String::new(),
+        container: String::new(),
+        container_config: None,
+        parent: String::new(),
+        variant: String::new(),
+    }
 }
 
 impl Cache {
     /// Reads the parent links of every image (`--no-cache`: none; nothing is looked up).
-    pub fn load(store: &ImageStore, enabled: bool) -> Cache {
+    pub fn load(store: &ImageStore, enabled: bool, sources: Option<Vec<Image>>) -> Cache {
         let mut cache = Cache {
             enabled,
             busted: false,
             children: HashMap::new(),
+            parents: HashMap::new(),
             roots: Vec::new(),
+            sources,
         };
         if !enabled {
             return cache;
@@ -100,7 +183,10 @@ impl Cache {
                 None
             };
             match parent {
-                Some(p) => cache.children.entry(p).or_default().push(id),
+                Some(p) => {
+                    cache.parents.insert(id.clone(), p.clone());
+                    cache.children.entry(p).or_default().push(id);
+                }
                 None => cache.roots.push(id),
             }
         }
@@ -114,6 +200,9 @@ impl Cache {
 
     /// Records a committed image so later steps (and stages) find it.
     pub fn add(&mut self, id: &Digest, parent: Option<&Digest>) {
+        if let Some(p) = parent {
+            self.parents.insert(id.clone(), p.clone());
+        }
         let list = match parent {
             Some(p) => self.children.entry(p.clone()).or_default(),
             None => &mut self.roots,
@@ -123,23 +212,84 @@ impl Cache {
         }
     }
 
+    /// moby's `isParent`: whether `ancestor` is a (strict) ancestor of `id`.
+    fn is_ancestor(&self, id: &Digest, ancestor: &Digest) -> bool {
+        let mut at = id;
+        for _ in 0..self.parents.len() + 1 {
+            match self.parents.get(at) {
+                Some(p) if p == ancestor => return true,
+                Some(p) => at = p,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// The cached image for a step on `parent` committing `config`; a miss busts the cache.
     pub fn probe(
         &mut self,
         store: &ImageStore,
-        parent: Option<&Digest>,
+        parent: Option<&Image>,
         config: &ContainerConfig,
-    ) -> Option<Image> {
+    ) -> Option<Hit> {
         if !self.enabled || self.busted {
             return None;
         }
+        let hit = self.probe_inner(store, parent, config);
+        if hit.is_none() {
+            self.busted = true;
+        }
+        hit
+    }
+
+    fn probe_inner(
+        &mut self,
+        store: &ImageStore,
+        parent: Option<&Image>,
+        config: &ContainerConfig,
+    ) -> Option<Hit> {
+        let local = self.local(store, parent.map(|p| &p.id), config);
+        let Some(sources) = &self.sources else {
+            return local.map(Hit::Image);
+        };
+        if let Some(img) = local
+            && sources.iter().any(|s| self.is_ancestor(&s.id, &img.id))
+        {
+            return Some(Hit::Image(img));
+        }
+        let index = parent.map_or(0, |p| p.config.history.len());
+        let created_by = config.cmd.clone().unwrap_or_default().join(" ");
+        let target = sources
+            .iter()
+            .find(|t| {
+                valid_parent(t, parent)
+                    && t.config
+                        .history
+                        .get(index)
+                        .is_some_and(|h| h.created_by == created_by)
+            })?
+            .clone();
+        if index + 1 == target.config.history.len() {
+            return Some(Hit::Image(target));
+        }
+        self.sources = Some(vec![target.clone()]);
+        Some(Hit::Restore { target, index })
+    }
+
+    /// The local cache: the newest child of `parent` whose container config matches.
+    fn local(
+        &self,
+        store: &ImageStore,
+        parent: Option<&Digest>,
+        config: &ContainerConfig,
+    ) -> Option<Image> {
         let siblings = match parent {
-            Some(p) => self.children.get(p).cloned().unwrap_or_default(),
-            None => self.roots.clone(),
+            Some(p) => self.children.get(p).map(Vec::as_slice).unwrap_or_default(),
+            None => &self.roots,
         };
         let mut best: Option<Image> = None;
         for id in siblings {
-            let Ok(img) = store.get_with(&id, false) else {
+            let Ok(img) = store.get_with(id, false) else {
                 continue;
             };
             // An image whose layers are gone (deleted meanwhile) cannot be reused.
@@ -152,9 +302,6 @@ impl Cache {
             if compare(cc, config) && best.as_ref().is_none_or(|b| b.created() < img.created()) {
                 best = Some(img);
             }
-        }
-        if best.is_none() {
-            self.busted = true;
         }
         best
     }

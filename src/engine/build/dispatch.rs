@@ -22,7 +22,7 @@ use super::super::oci::{ContainerConfig, Empty, Healthcheck, History, ImageConfi
 use super::super::progress::Progress;
 use super::super::reference::Reference;
 use super::super::runtime::{Attach, CreateRequest};
-use super::cache::Cache;
+use super::cache::{self, Cache, Hit};
 use super::context::{Context, Ignore, clean, has_glob};
 use super::instruction::{self, CmdLine, Command, CopySpec, Health, Instruction, Stage};
 use super::parser;
@@ -551,11 +551,22 @@ impl<'a> Builder<'a> {
                 });
             }
         }
+        // moby's `MakeImageCache`: sources that cannot be found are skipped (a daemon warning).
+        let cache_from = (!req.cache_from.is_empty()).then(|| {
+            let snap = engine.snapshot().ok();
+            req.cache_from
+                .iter()
+                .filter_map(|name| {
+                    let id = engine.resolve(snap.as_ref()?, name).ok()?;
+                    engine.image_store().get(&id).ok()
+                })
+                .collect::<Vec<_>>()
+        });
         let mut b = Builder {
             engine,
             req,
             out,
-            cache: Cache::load(engine.image_store(), !req.no_cache),
+            cache: Cache::load(engine.image_store(), !req.no_cache, cache_from),
             escape: df.escape,
             stages: Vec::new(),
         };
@@ -1015,18 +1026,35 @@ impl<'a> Builder<'a> {
 
     /// Looks the step up in the cache; a hit becomes the current image.
     fn probe(&mut self, st: &mut State, cc: &ContainerConfig) -> R<bool> {
-        let parent = st.image_id().cloned();
-        match self
-            .cache
-            .probe(self.engine.image_store(), parent.as_ref(), cc)
-        {
-            Some(img) => {
-                self.say(" ---> Using cache\n");
-                st.image = Some(img);
-                Ok(true)
+        let store = self.engine.image_store();
+        let img = match self.cache.probe(store, st.image.as_ref(), cc) {
+            None => return Ok(false),
+            Some(Hit::Image(img)) => {
+                // A --cache-from source on its last entry: its parent becomes the current image.
+                if let Some(p) = st.image.as_ref()
+                    && img.parent.as_ref() != Some(&p.id)
+                {
+                    let _lock = self.engine.lock()?;
+                    store.put(&img.raw, Some(&p.id))?;
+                    drop(_lock);
+                    self.cache.add(&img.id, Some(&p.id));
+                }
+                img
             }
-            None => Ok(false),
-        }
+            Some(Hit::Restore { target, index }) => {
+                let cfg = cache::restored_config(st.image.as_ref(), &target, index, cc);
+                let parent = st.image_id().cloned();
+                let _lock = self.engine.lock()?;
+                let id = store.put(&cfg.to_bytes(), parent.as_ref())?;
+                store.commit(&id)?;
+                drop(_lock);
+                self.cache.add(&id, parent.as_ref());
+                store.get(&id)?
+            }
+        };
+        self.say(" ---> Using cache\n");
+        st.image = Some(img);
+        Ok(true)
     }
 
     /// moby's `commit` for a metadata step: probe, "create" the container, commit its config

@@ -2,7 +2,7 @@
 //! parsed ([`parser`], [`instruction`]), each instruction is dispatched in order ([`dispatch`],
 //! one function per instruction) and committed as an intermediate image whose parent is the
 //! previous step's image, the cache ([`cache`]) reuses earlier images, and the context
-//! ([`context`]) is read in place through `.dockerignore`.
+//! ([`context`]) is read in place through `.dockerignore`; a git context ([`git`]) is cloned first.
 //!
 //! Vocabulary, as moby's: the *run config* is the container config the stage accumulates
 //! (`Env`, `Cmd`, `Labels` …; it becomes each image's `Config`); the *container config* of a
@@ -28,6 +28,7 @@
 pub mod cache;
 pub mod context;
 mod dispatch;
+pub mod git;
 pub mod instruction;
 pub mod parser;
 pub mod shlex;
@@ -67,6 +68,8 @@ pub struct BuildRequest {
     pub build_args: BTreeMap<String, Option<String>>,
     pub labels: BTreeMap<String, String>,
     pub no_cache: bool,
+    /// `--cache-from` images (names or IDs).
+    pub cache_from: Vec<String>,
     pub pull: bool,
     /// `--rm` (default true) and `--force-rm`.
     pub rm: bool,
