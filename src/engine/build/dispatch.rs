@@ -339,20 +339,26 @@ fn image_path(engine: &Engine, image: &Image, path: &str) -> Option<PathBuf> {
 
 /// A layer tar under construction (COPY, ADD, WORKDIR).
 struct LayerTar {
-    tar: tar::Builder<Vec<u8>>,
+    tar: tar::Builder<io::BufWriter<tempfile::NamedTempFile>>,
     dirs: BTreeSet<String>,
     mtime: u64,
 }
 
 impl LayerTar {
-    fn new(mtime: u64) -> Self {
-        let mut tar = tar::Builder::new(Vec::new());
+    /// A layer tar written to a staging file under `tmp` (a COPY of a big context must not be
+    /// held in memory).
+    fn new(mtime: u64, tmp: &Path) -> io::Result<Self> {
+        fs::create_dir_all(tmp)?;
+        let file = tempfile::Builder::new()
+            .prefix("build-layer-")
+            .tempfile_in(tmp)?;
+        let mut tar = tar::Builder::new(io::BufWriter::with_capacity(1 << 20, file));
         tar.mode(tar::HeaderMode::Complete);
-        LayerTar {
+        Ok(LayerTar {
             tar,
             dirs: BTreeSet::new(),
             mtime,
-        }
+        })
     }
 
     fn header(kind: tar::EntryType, mode: u32, mtime: u64, owner: (u64, u64)) -> tar::Header {
@@ -412,8 +418,45 @@ impl LayerTar {
         self.tar.append_link(&mut h, rel, target)
     }
 
-    fn finish(self) -> io::Result<Vec<u8>> {
-        self.tar.into_inner()
+    fn finish(self) -> io::Result<StagedLayer> {
+        let file = self
+            .tar
+            .into_inner()?
+            .into_inner()
+            .map_err(|e| e.into_error())?;
+        Ok(StagedLayer { file })
+    }
+}
+
+/// A layer tar staged on disk: hashed, registered and stored by streaming it.
+struct StagedLayer {
+    file: tempfile::NamedTempFile,
+}
+
+impl StagedLayer {
+    fn new(tmp: &Path) -> io::Result<Self> {
+        fs::create_dir_all(tmp)?;
+        Ok(StagedLayer {
+            file: tempfile::Builder::new()
+                .prefix("build-layer-")
+                .tempfile_in(tmp)?,
+        })
+    }
+
+    fn reader(&self) -> io::Result<fs::File> {
+        fs::File::open(self.file.path())
+    }
+
+    /// Only end-of-archive blocks: the step changed nothing.
+    fn is_empty(&self) -> bool {
+        let Ok(mut f) = self.reader() else {
+            return true;
+        };
+        let mut head = Vec::new();
+        if io::Read::read_to_end(&mut io::Read::take(&mut f, 10241), &mut head).is_err() {
+            return true;
+        }
+        head.len() <= 10240 && head.iter().all(|b| *b == 0)
     }
 }
 
@@ -1004,9 +1047,11 @@ impl<'a> Builder<'a> {
         let layer = if exists || wd == "/" {
             None
         } else {
-            let mut t = LayerTar::new(self.now_secs());
+            let tmp = self.engine.paths().tmp();
             let rel = wd.trim_matches('/');
-            let r = t.parents(&format!("{rel}/x")).and_then(|_| t.finish());
+            let r = LayerTar::new(self.now_secs(), &tmp)
+                .and_then(|mut t| t.parents(&format!("{rel}/x")).map(|_| t))
+                .and_then(|t| t.finish());
             Some(r.map_err(io_at(&wd))?)
         };
         self.commit_image(st, &cid, cc, layer, true)?;
@@ -1083,14 +1128,14 @@ impl<'a> Builder<'a> {
         st: &mut State,
         container: &str,
         cc: ContainerConfig,
-        layer: Option<Vec<u8>>,
+        layer: Option<StagedLayer>,
         from_container: bool,
     ) -> R<()> {
         let engine = self.engine;
         let store = engine.image_store();
         let now = engine.clock.now().to_string();
         let parent = st.image.as_ref();
-        let layer = layer.filter(|t| t.iter().any(|b| *b != 0));
+        let layer = layer.filter(|t| !t.is_empty());
         let mut history = parent.map(|p| p.config.history.clone()).unwrap_or_default();
         history.push(History {
             created: Some(now.clone()),
@@ -1105,14 +1150,30 @@ impl<'a> Builder<'a> {
         });
         let _lock = engine.lock()?;
         if let Some(tar) = &layer {
-            let diff = Digest::of(tar);
+            let path = tar.file.path().to_path_buf();
+            let mut hashing =
+                crate::engine::digest::HashingReader::new(tar.reader().map_err(io_at(&path))?);
+            io::copy(&mut hashing, &mut io::sink()).map_err(io_at(&path))?;
+            let (diff, _) = hashing.finish();
             let parent_chain = parent.and_then(|p| p.chain_ids().last().cloned());
             store
                 .layers
-                .register(parent_chain.as_ref(), &diff, &mut tar.as_slice())
+                .register(
+                    parent_chain.as_ref(),
+                    &diff,
+                    &mut tar.reader().map_err(io_at(&path))?,
+                )
                 .map_err(StoreError::from)?;
             // `docker save` reads layers from the content store, as for an import.
-            engine.content().put(tar).map_err(StoreError::from)?;
+            engine
+                .content()
+                .ingest(
+                    &mut tar.reader().map_err(io_at(&path))?,
+                    Some(&diff),
+                    None,
+                    &mut |_| {},
+                )
+                .map_err(StoreError::from)?;
             rootfs_cfg.diff_ids.push(diff);
         }
         let arch = match (from_container, parent) {
@@ -1229,13 +1290,18 @@ impl<'a> Builder<'a> {
             .into());
         }
         let ct = engine.container(&cid)?;
-        let mut tar = Vec::new();
-        rootfs::changes_tar(
-            engine.image_store(),
-            &image,
-            &engine.containers().rootfs(&ct),
-            &mut tar,
-        )?;
+        let tmp = engine.paths().tmp();
+        let tar = StagedLayer::new(&tmp).map_err(io_at(&tmp))?;
+        {
+            let mut w = io::BufWriter::with_capacity(1 << 20, tar.file.as_file());
+            rootfs::changes_tar(
+                engine.image_store(),
+                &image,
+                &engine.containers().rootfs(&ct),
+                &mut w,
+            )?;
+            io::Write::flush(&mut w).map_err(io_at(&tmp))?;
+        }
         self.commit_image(st, &cid, cc, Some(tar), true)?;
         if self.req.rm || self.req.force_rm {
             engine.container_remove(&cid, true, true)?;
@@ -1425,7 +1491,8 @@ impl<'a> Builder<'a> {
                 .and_then(|img| image_path(self.engine, img, &abs))
                 .is_some_and(|p| p.is_dir());
         let base = abs.trim_matches('/').to_string();
-        let mut t = LayerTar::new(self.now_secs());
+        let mut t =
+            LayerTar::new(self.now_secs(), &self.engine.paths().tmp()).map_err(io_at(&abs))?;
         for s in &sources {
             let r = if s.is_dir {
                 if !base.is_empty() {
