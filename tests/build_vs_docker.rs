@@ -19,7 +19,11 @@ fn classic_builder_output_matches_recorded_docker() {
     assert_eq!(t.docker("pull -q busybox").2, 0);
     let ctx = t.home.path().join("root/b");
     std::fs::create_dir_all(&ctx).unwrap();
-    std::fs::write(ctx.join("Dockerfile"), DOCKERFILE.replace("lab/img", "busybox")).unwrap();
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        DOCKERFILE.replace("lab/img", "busybox"),
+    )
+    .unwrap();
     std::fs::write(ctx.join("f.txt"), "data\n").unwrap();
     let (out, err, code) = t.docker("build -t t1 b");
     assert_eq!(code, 0, "{err}");
