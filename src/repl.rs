@@ -51,6 +51,7 @@ Welcome to drydock: a Docker 20.10 exam lab, offline.
 This terminal behaves like a Linux host with Docker installed. Try:
   docker pull centos:6        docker images        docker search apache
   docker tag centos:6 mycentos:v1                  docker history centos:6
+  docker run -it centos:6 /bin/bash                docker run -d -p 8080:80 httpd:2.4
 Type `help` for the commands here, `docker --help` for Docker's. Ctrl-D or `exit` leaves.
 ";
 
