@@ -653,6 +653,8 @@ fn out(io: &mut Io<'_>, s: &str) {
 }
 
 fn err_line(io: &mut Io<'_>, s: &str) {
+    // What the command wrote on stdout comes first, as docker/cli's unbuffered writes do.
+    let _ = io.stdout.flush();
     let _ = writeln!(io.stderr, "{s}");
 }
 
@@ -1217,6 +1219,17 @@ fn each(
     errors
 }
 
+/// docker/cli inspects the container before `logs`, `exec`, `port` and `attach`, so a missing
+/// one is the client's `Error: No such container: X`, not the daemon's.
+fn inspected(engine: &Engine, arg: &str) -> Result<crate::engine::runtime::Container, Fail> {
+    engine.container(arg).map_err(|e| match e {
+        Error::Runtime(RuntimeError::NoSuchContainer(_)) => {
+            Fail::plain(format!("Error: No such container: {arg}"))
+        }
+        e => Fail::daemon(e),
+    })
+}
+
 fn report(io: &mut Io<'_>, errors: Vec<(String, Error)>) -> CmdResult {
     if errors.is_empty() {
         return Ok(0);
@@ -1297,7 +1310,18 @@ pub(super) fn restart(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult
 
 pub(super) fn kill(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let sig = p.str("signal").unwrap_or("KILL").to_string();
-    let errors = each(io, &p.args, true, &|a| engine.container_kill(a, &sig));
+    let errors = each(io, &p.args, true, &|a| {
+        engine.container_kill(a, &sig).map_err(|e| match e {
+            // The daemon words a missing container as a failed kill.
+            Error::Runtime(RuntimeError::NoSuchContainer(_)) => {
+                crate::engine::image::StoreError::NotFound(format!(
+                    "Cannot kill container: {a}: {e}"
+                ))
+                .into()
+            }
+            e => e,
+        })
+    });
     report(io, errors)
 }
 
@@ -1338,19 +1362,25 @@ pub(super) fn rm(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     Ok(code)
 }
 
-pub(super) fn rename(engine: &Engine, p: &Parsed, _io: &mut Io<'_>) -> CmdResult {
+pub(super) fn rename(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let new = p.args[1].trim();
     if new.is_empty() {
         return Err(Fail::plain("Error: Neither old nor new names may be empty"));
     }
-    engine
-        .container_rename(&p.args[0], new)
-        .map_err(|e| match e {
+    if let Err(e) = engine.container_rename(&p.args[0], new) {
+        // docker/cli prints the daemon's error, then its own line.
+        let daemon = match e {
             Error::Runtime(RuntimeError::NameConflict { .. }) => {
-                Fail::daemon(format!("Error when allocating new name: {e}"))
+                format!("Error when allocating new name: {e}")
             }
-            e => Fail::daemon(e),
-        })?;
+            e => e.to_string(),
+        };
+        err_line(io, &format!("Error response from daemon: {daemon}"));
+        return Err(Fail::plain(format!(
+            "Error: failed to rename container named {}",
+            p.args[0]
+        )));
+    }
     Ok(0)
 }
 
@@ -1392,7 +1422,7 @@ pub(super) fn wait(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
 }
 
 pub(super) fn port(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let c = engine.container(&p.args[0])?;
+    let c = inspected(engine, &p.args[0])?;
     if !c.state.running {
         return Ok(0);
     }
@@ -1741,7 +1771,7 @@ fn follow(
 }
 
 pub(super) fn logs(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let c = engine.container(&p.args[0])?;
+    let c = inspected(engine, &p.args[0])?;
     let path = engine.containers().log_path(&c.id);
     let (entries, offset) = logs::read_from(&path, 0);
     let tail = p.str("tail").unwrap_or("all");
@@ -1758,7 +1788,7 @@ pub(super) fn logs(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
 }
 
 pub(super) fn attach(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let c = engine.container(&p.args[0])?;
+    let c = inspected(engine, &p.args[0])?;
     if !c.state.running {
         return Err(Fail::plain(RuntimeError::AttachStopped.to_string()));
     }
@@ -1822,6 +1852,7 @@ pub(super) fn exec(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         stdin_open: p.bool("interactive"),
         detach: p.bool("detach"),
     };
+    inspected(engine, &p.args[0])?;
     if req.tty && req.stdin_open && !io.stdin_tty {
         return Err(Fail::plain("the input device is not a TTY"));
     }

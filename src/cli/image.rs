@@ -417,6 +417,7 @@ pub(super) fn rmi(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         }
     }
     if !errors.is_empty() {
+        let _ = io.stdout.flush();
         let _ = writeln!(io.stderr, "{}", errors.join("\n"));
     }
     Ok(status)
@@ -550,6 +551,7 @@ pub(super) fn inspect(engine: &Engine, p: &Parsed, io: &mut Io<'_>, generic: boo
     if errors.is_empty() {
         Ok(0)
     } else {
+        let _ = io.stdout.flush();
         let _ = writeln!(io.stderr, "{}", errors.join("\n"));
         Ok(1)
     }

@@ -184,6 +184,7 @@ pub fn docker(engine: &Engine, argv: &[String], io: &mut Io<'_>) -> Status {
             if f.blank_stdout_line {
                 let _ = io.stdout.write_all(b"\n");
             }
+            let _ = io.stdout.flush();
             let _ = writeln!(io.stderr, "{}", f.message);
             f.code
         }
