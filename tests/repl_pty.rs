@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 struct Pty {
+    home: std::path::PathBuf,
     master: File,
     child: Child,
     seen: String,
@@ -64,6 +65,7 @@ impl Pty {
             libc::fcntl(master.as_raw_fd(), libc::F_SETFL, fl | libc::O_NONBLOCK);
         }
         Pty {
+            home: home.to_path_buf(),
             master,
             child,
             seen: String::new(),
@@ -103,9 +105,28 @@ impl Pty {
 }
 
 impl Drop for Pty {
+    /// Lets a shell that was told to `exit` shut its daemon down (its containers stop), then
+    /// makes sure nothing the test started outlives it.
     fn drop(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = Command::new(env!("CARGO_BIN_EXE_drydock"))
+            .arg("--home")
+            .arg(&self.home)
+            .args([
+                "-c",
+                "docker rm -f $(docker ps -aq) >/dev/null 2>&1; systemctl stop docker",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
