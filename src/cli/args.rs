@@ -290,7 +290,7 @@ pub fn help(cmd: &Command) -> String {
             }
             s.push_str(&format!(
                 "{left:<width$}   {}\n",
-                pflag_wrap(width + 3, 79, &text)
+                pflag_wrap(width + 3, 78, &text)
             ));
         }
     }
@@ -318,7 +318,7 @@ fn pflag_wrap(i: usize, cols: usize, text: &str) -> String {
         if wrap + slack >= s.len() {
             return (s.to_string(), String::new());
         }
-        match s.get(..wrap).and_then(|h| h.rfind([' ', '\t', '\n'])) {
+        match s.get(..=wrap).and_then(|h| h.rfind([' ', '\t', '\n'])) {
             Some(w) if w > 0 => (s[..w].to_string(), s[w + 1..].to_string()),
             _ => (s.to_string(), String::new()),
         }
@@ -473,6 +473,31 @@ mod tests {
         assert_eq!(check_arity(&CMD, 1), None);
         let m = check_arity(&CMD, 2).unwrap();
         assert!(m.starts_with("\"docker images\" requires at most 1 argument.\nSee 'docker images --help'.\n\nUsage:  docker images [OPTIONS] [REPOSITORY[:TAG]]\n\nList images\n"));
+    }
+
+    /// Regression: wrap points recorded from Docker 20.10.24's `--help` (off a terminal). The
+    /// break may fall on the space just past the wrap column, and the width is 78.
+    #[test]
+    fn help_wraps_where_docker_does() {
+        let w = |i, t| pflag_wrap(i, 78, t);
+        assert_eq!(
+            w(29, "Username or UID (format: <name|uid>[:<group|gid>])"),
+            format!(
+                "Username or UID (format:\n{}<name|uid>[:<group|gid>])",
+                " ".repeat(29)
+            )
+        );
+        assert_eq!(
+            w(32, "Always attempt to pull a newer version of the image"),
+            format!(
+                "Always attempt to pull a newer version of\n{}the image",
+                " ".repeat(32)
+            )
+        );
+        assert_eq!(
+            w(24, "Show all images (default hides intermediate images)"),
+            "Show all images (default hides intermediate images)"
+        );
     }
 
     #[test]
