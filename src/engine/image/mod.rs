@@ -9,6 +9,7 @@
 pub mod layers;
 pub mod refs;
 pub mod rootfs;
+pub mod tarsplit;
 pub mod unpack;
 
 use std::fs;

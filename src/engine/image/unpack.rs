@@ -9,12 +9,15 @@
 //! inside the target; device nodes and FIFOs are skipped (drydock runs without privileges);
 //! whiteout markers (`.wh.*`) are kept as empty files for the rootfs assembler to interpret.
 
+use std::cell::RefCell;
 use std::fs::{self, File};
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use tar::EntryType;
+
+use super::tarsplit::Recorder;
 
 /// Why an entry was refused.
 #[derive(Debug, thiserror::Error)]
@@ -91,26 +94,72 @@ fn prepare_parent(root: &Path, rel: &Path, entry: &str) -> Result<(), UnpackErro
 }
 
 /// Removes whatever is at `p` (without following a symlink), unless it is a directory and
-/// `keep_dir` is set.
-fn clear(p: &Path, keep_dir: bool) -> io::Result<()> {
+/// `keep_dir` is set. A recorder first keeps the contents of the files it replaces.
+fn clear(p: &Path, keep_dir: bool, rel: &Path, rec: Option<&RefCell<Recorder>>) -> io::Result<()> {
     match fs::symlink_metadata(p) {
-        Ok(m) if m.is_dir() => {
-            if keep_dir {
-                Ok(())
+        Ok(m) if m.is_dir() && keep_dir => Ok(()),
+        Ok(m) => {
+            if let Some(r) = rec {
+                r.borrow_mut().spill(rel, p)?;
+            }
+            let gone = |e: io::Error| {
+                if e.kind() == io::ErrorKind::NotFound {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            };
+            if m.is_dir() {
+                fs::remove_dir_all(p).or_else(gone)
             } else {
-                fs::remove_dir_all(p)
+                fs::remove_file(p).or_else(gone)
             }
         }
-        Ok(_) => fs::remove_file(p),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// Lets a recorder see every byte the tar reader reads.
+struct Tap<'a, R> {
+    inner: R,
+    rec: Option<&'a RefCell<Recorder>>,
+}
+
+impl<R: Read> Read for Tap<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        if let Some(r) = self.rec {
+            r.borrow_mut().observe(&buf[..k]);
+        }
+        Ok(k)
     }
 }
 
 /// Unpacks a tar stream into `root` (which must exist). Reads the stream to its end, so a caller
 /// hashing the stream sees every byte.
 pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError> {
-    let mut archive = tar::Archive::new(src);
+    unpack_tapped(src, root, None)
+}
+
+/// Unpacks as [`unpack`] does, recording the stream's tar-split (see
+/// [`tarsplit`](super::tarsplit)) so the exact tar can be rebuilt from the files.
+pub fn unpack_recording<R: Read>(
+    src: R,
+    root: &Path,
+    rec: Recorder,
+) -> Result<(Unpacked, R, Recorder), UnpackError> {
+    let cell = RefCell::new(rec);
+    let (u, r) = unpack_tapped(src, root, Some(&cell))?;
+    Ok((u, r, cell.into_inner()))
+}
+
+fn unpack_tapped<R: Read>(
+    src: R,
+    root: &Path,
+    rec: Option<&RefCell<Recorder>>,
+) -> Result<(Unpacked, R), UnpackError> {
+    let mut archive = tar::Archive::new(Tap { inner: src, rec });
     let mut size = 0u64;
     let mut dirs: Vec<(PathBuf, std::time::SystemTime)> = Vec::new();
     for entry in archive.entries()? {
@@ -136,7 +185,7 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
         size += header.size().unwrap_or(0);
         match kind {
             EntryType::Directory => {
-                clear(&dest, true).map_err(err)?;
+                clear(&dest, true, &rel, rec).map_err(err)?;
                 if !dest.is_dir() {
                     fs::create_dir(&dest).map_err(err)?;
                 }
@@ -146,13 +195,19 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
                 dirs.push((dest.clone(), mtime));
             }
             EntryType::Regular | EntryType::Continuous => {
-                clear(&dest, false).map_err(err)?;
+                clear(&dest, false, &rel, rec).map_err(err)?;
                 let f = File::create(&dest).map_err(err)?;
+                if let Some(r) = rec {
+                    r.borrow_mut().begin_file(&rel, entry.size());
+                }
                 // Large writes: `io::copy` moves 8 KiB at a time, which made loading a 512 MiB
                 // layer cost 64,000 write calls.
                 let mut w = io::BufWriter::with_capacity(1 << 20, f);
                 io::copy(&mut entry, &mut w).map_err(err)?;
                 let f = w.into_inner().map_err(|e| err(e.into_error()))?;
+                if entry.size() >= 1 << 20 {
+                    crate::engine::fsutil::start_writeback(&f);
+                }
                 f.set_permissions(fs::Permissions::from_mode(mode))
                     .map_err(err)?;
                 // The layer's mtimes are part of what `ls -l`, export and commit show.
@@ -169,7 +224,7 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
                     entry: name.clone(),
                     reason: "symlink target is not valid UTF-8",
                 })?;
-                clear(&dest, false).map_err(err)?;
+                clear(&dest, false, &rel, rec).map_err(err)?;
                 std::os::unix::fs::symlink(target, &dest).map_err(err)?;
             }
             EntryType::Link => {
@@ -194,8 +249,11 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
                         });
                     }
                 }
-                clear(&dest, false).map_err(err)?;
+                clear(&dest, false, &rel, rec).map_err(err)?;
                 fs::hard_link(&tpath, &dest).map_err(err)?;
+                if let Some(r) = rec {
+                    r.borrow_mut().hard_link(&rel);
+                }
             }
             // Global and per-file PAX/GNU headers are consumed by `tar`; nothing to write.
             EntryType::XGlobalHeader
@@ -215,7 +273,7 @@ pub fn unpack<R: Read>(src: R, root: &Path) -> Result<(Unpacked, R), UnpackError
     let mut inner = archive.into_inner();
     // The end-of-archive blocks and any padding belong to the layer's bytes (and its diff ID).
     io::copy(&mut inner, &mut io::sink())?;
-    Ok((Unpacked { size }, inner))
+    Ok((Unpacked { size }, inner.inner))
 }
 
 #[cfg(test)]
