@@ -31,7 +31,7 @@ fn save_and_load_of_a_256_mib_image_keep_memory_flat() {
     ok("rmi bigfile");
     assert_eq!(ok("load -i big.tar"), "Loaded image: bigfile:latest\n");
     assert_eq!(ok("images -q --no-trunc bigfile"), id);
-    // The loaded copy (an uncompressed tar in the store) saves back to the same bytes.
+    // The loaded copy (unpacked files and a tar-split) saves back to the same bytes.
     ok("save -o big2.tar bigfile");
     let a = std::fs::metadata(t.home.path().join("root/big.tar"))
         .unwrap()
@@ -41,6 +41,16 @@ fn save_and_load_of_a_256_mib_image_keep_memory_flat() {
         .len();
     assert_eq!(a, b);
     assert!(a > 256 << 20);
+    // Byte for byte: the loaded layer is rebuilt from its files and tar-split.
+    let same = std::process::Command::new("cmp")
+        .arg(t.home.path().join("root/big.tar"))
+        .arg(t.home.path().join("root/big2.tar"))
+        .status()
+        .expect("cmp");
+    assert!(
+        same.success(),
+        "save after load differs from the first save"
+    );
     let peak = peak_rss_kib();
     assert!(peak > 0, "VmHWM not readable");
     assert!(peak < 64 * 1024, "peak RSS {peak} KiB is over 64 MiB");

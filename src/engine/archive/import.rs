@@ -108,7 +108,7 @@ impl Engine {
         }
         let mut placed = false;
         let result = (|| -> Result<Digest> {
-            if layer_copy(self.paths(), self.content(), &diff).is_none() {
+            if layer_copy(self.paths(), self.content(), &diff, &diff).is_none() {
                 let dest = self.paths().blob(&diff);
                 if let Some(d) = dest.parent() {
                     std::fs::create_dir_all(d).map_err(io_at(d))?;

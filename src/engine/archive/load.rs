@@ -1,20 +1,28 @@
 //! `docker load`: a docker-archive (Docker's or skopeo's `manifest.json`) or an OCI image layout
 //! (`index.json`, `blobs/sha256/…`), plain or gzip-compressed, into the store, all or nothing.
 //!
-//! Order: stage the whole archive ([`reader`](super::reader)), plan every image and verify every
-//! digest that can be checked without unpacking (configs, uncompressed layers against their diff
-//! IDs, OCI blobs against their descriptors), then register the layers (each verified again as it
-//! is unpacked; compressed layers only there), copy the layer blobs into the content store (save
-//! reads them), put the configs (pending), point the tags, commit. Any failure after the store
-//! began to change removes what this load added, so no image, layer or blob of a failed load stays.
+//! Order: stream the archive once ([`reader`]): every file is hashed as it passes, and a file that
+//! starts like a layer is unpacked on a second thread as it streams, recording its tar-split (so
+//! an uncompressed layer is written once, as files, and its tar rebuilt for save, as Docker keeps
+//! it). Then plan every image and verify every digest that can be checked without the store
+//! (configs, uncompressed layers against their diff IDs, OCI blobs against their descriptors),
+//! then move each unpacked layer into the store (a compressed one verified against its diff ID
+//! there; a file that was not unpacked, or serves a second chain, is registered from its bytes),
+//! keep compressed blobs in the content store, put the configs (pending), point the tags, commit.
+//! Any failure after the store began to change removes what this load added, so no image, layer or
+//! blob of a failed load stays. dockerd instead untars the whole archive to a temporary folder and
+//! then applies each layer from there: every byte written twice.
 //!
 //! Output follows dockerd's `tarexport/load.go`: `Loaded image: <tag>` per tag,
 //! `The image … already exists, renaming the old one …` when a tag moves, and `Loaded image ID:
 //! sha256:…` lines when the last image had no tag. `Loading layer` bars are progress (a terminal
-//! shows them; the CLI is quiet otherwise). Unlike dockerd, which prints as it goes, every image's
-//! layers are registered before the first `Loaded image` line, because the load is one unit.
+//! shows them; the CLI is quiet otherwise), keyed by the layer's short diff ID as dockerd's are: a
+//! layer stored by digest (`<hex>.tar`, `blobs/sha256/<hex>`) shows its bar as it streams; one in a
+//! `<v1 id>/layer.tar` folder (Docker 20.10's layout) only once the manifest has named its diff ID,
+//! as a finished bar. Unlike dockerd, which prints as it goes, every image's layers are registered
+//! before the first `Loaded image` line, because the load is one unit.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read};
 
@@ -28,7 +36,7 @@ use super::super::oci::{self, ImageConfig, Manifest, Platform};
 use super::super::progress::{Progress, ProgressSink};
 use super::super::reference::Reference;
 use super::super::{Engine, Result, fsutil};
-use super::reader::{self, Staged, StagedFile};
+use super::reader::{self, Limit, Staged, StagedFile};
 use super::{ArchiveError, Encoding, layer_copy, record_blob};
 
 /// How to load.
@@ -318,26 +326,6 @@ fn legacy_error(staged: &Staged) -> ArchiveError {
     }
 }
 
-/// Stops a decompressed layer past the limit.
-struct Limit<R> {
-    inner: R,
-    left: u64,
-    limit: u64,
-}
-
-impl<R: Read> Read for Limit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let k = self.inner.read(buf)?;
-        if k as u64 > self.left {
-            return Err(io::Error::other(
-                ArchiveError::TooLarge { limit: self.limit }.to_string(),
-            ));
-        }
-        self.left -= k as u64;
-        Ok(k)
-    }
-}
-
 /// Counts the raw bytes of a layer file for the `Loading layer` bar.
 struct Counting<'a, R> {
     inner: R,
@@ -389,7 +377,13 @@ impl Engine {
             "/var/lib/docker/tmp/docker-import-{}",
             self.rng.next_u64() as u32
         );
-        let staged = reader::stage(src, &self.paths().tmp(), shown, opts.max_uncompressed)?;
+        let staged = reader::stage(
+            src,
+            &self.paths().tmp(),
+            shown,
+            opts.max_uncompressed,
+            (!opts.quiet).then_some(&mut *sink),
+        )?;
         let plan = if staged.has("manifest.json") {
             docker_plan(&staged)?
         } else if staged.has("index.json") {
@@ -398,7 +392,7 @@ impl Engine {
             return Err(legacy_error(&staged).into());
         };
         let mut added = Added::default();
-        match self.commit_load(&plan, opts, sink, &mut added) {
+        match self.commit_load(&staged, &plan, opts, sink, &mut added) {
             Ok(loaded) => Ok(loaded),
             Err(e) => {
                 self.roll_back(&added);
@@ -409,55 +403,70 @@ impl Engine {
 
     fn commit_load(
         &self,
+        staged: &Staged,
         plan: &[PlanImage],
         opts: &LoadOptions,
         sink: &mut dyn ProgressSink,
         added: &mut Added,
     ) -> Result<Loaded> {
         let layers = &self.image_store().layers;
-        let mut copies: Vec<(&StagedFile, Encoding, &Digest)> = Vec::new();
+        let mut copies: Vec<(&StagedFile, Encoding, &Digest, Digest)> = Vec::new();
+        // Where each diff ID of this load is registered, for a second chain of the same layer.
+        let mut registered: HashMap<Digest, Digest> = HashMap::new();
         for img in plan {
             let mut parent: Option<Digest> = None;
             for (i, (l, diff)) in img.layers.iter().zip(&img.diffs).enumerate() {
                 let chain = chain_id(parent.as_ref(), diff);
+                let mismatch = |actual: &Digest| ArchiveError::DiffId {
+                    index: i,
+                    expected: diff.to_string(),
+                    actual: actual.to_string(),
+                };
                 if !layers.exists(&chain) {
-                    let file = fs::File::open(&l.file.path).map_err(super::io_at(&l.file.path))?;
-                    let counted = Counting {
-                        inner: io::BufReader::with_capacity(1 << 20, file),
-                        n: 0,
-                        last: 0,
-                        total: l.file.size,
-                        id: diff.short().to_string(),
-                        sink: (!opts.quiet).then_some(&mut *sink),
-                    };
-                    let mut tar: Box<dyn Read> = match l.encoding {
-                        Encoding::Plain => Box::new(counted),
-                        Encoding::Gzip => Box::new(Limit {
-                            inner: flate2::read::MultiGzDecoder::new(counted),
-                            left: opts.max_uncompressed,
-                            limit: opts.max_uncompressed,
-                        }),
-                    };
-                    match layers.register(parent.as_ref(), diff, &mut tar) {
-                        Ok(_) => added.chains.push(chain.clone()),
-                        Err(LayerError::DiffMismatch { expected, actual }) => {
-                            return Err(ArchiveError::DiffId {
-                                index: i,
-                                expected: expected.to_string(),
-                                actual: actual.to_string(),
+                    match staged.take_layer(&l.file) {
+                        Some(Err(e)) => return Err(StoreError::from(LayerError::Unpack(e)).into()),
+                        Some(Ok(u)) if u.diff != *diff => return Err(mismatch(&u.diff).into()),
+                        Some(Ok(u)) => {
+                            if !opts.quiet && !l.file.progress_shown {
+                                let n = l.file.size;
+                                sink.emit(Progress::bar(diff.short(), "Loading layer", n, n));
                             }
-                            .into());
+                            layers
+                                .adopt(parent.as_ref(), diff, &u.dir, u.size)
+                                .map_err(StoreError::from)?;
+                            added.chains.push(chain.clone());
                         }
-                        Err(e) => return Err(StoreError::from(e).into()),
+                        None => {
+                            let mut tar = self.layer_stream(l, diff, &registered, opts, sink)?;
+                            // Without its own stored tar, the layer keeps a tar-split for save.
+                            let r = if l.file.kept {
+                                layers.register(parent.as_ref(), diff, &mut tar)
+                            } else {
+                                layers.register_with_tar_split(parent.as_ref(), diff, &mut tar)
+                            };
+                            match r {
+                                Ok(_) => added.chains.push(chain.clone()),
+                                Err(LayerError::DiffMismatch { actual, .. }) => {
+                                    return Err(mismatch(&actual).into());
+                                }
+                                Err(e) => return Err(StoreError::from(e).into()),
+                            }
+                        }
                     }
                 }
-                copies.push((&l.file, l.encoding, diff));
+                registered
+                    .entry(diff.clone())
+                    .or_insert_with(|| chain.clone());
+                copies.push((&l.file, l.encoding, diff, chain.clone()));
                 parent = Some(chain);
             }
         }
-        // Keep a copy of every layer's tar for save, unless one is there already.
-        for (file, encoding, diff) in copies {
-            if layer_copy(self.paths(), self.content(), diff).is_some() {
+        // Keep the compressed blobs (the content store's distribution cache, as a pull does), and
+        // a copy of any uncompressed tar that has no tar-split to rebuild it from.
+        for (file, encoding, diff, chain) in copies {
+            if encoding == Encoding::Plain
+                && (!file.kept || layer_copy(self.paths(), self.content(), diff, &chain).is_some())
+            {
                 continue;
             }
             let blob = match encoding {
@@ -540,6 +549,43 @@ impl Engine {
                 .iter()
                 .map(|p| (p.id.clone(), p.tags.clone()))
                 .collect(),
+        })
+    }
+
+    /// A layer's tar when it was not unpacked as it streamed (the file did not look like a
+    /// layer) or its unpack went to another chain: the staged bytes, or the layer as this load
+    /// already registered it.
+    fn layer_stream<'a>(
+        &self,
+        l: &PlanLayer,
+        diff: &Digest,
+        registered: &HashMap<Digest, Digest>,
+        opts: &LoadOptions,
+        sink: &'a mut dyn ProgressSink,
+    ) -> Result<Box<dyn Read + 'a>> {
+        if !l.file.kept {
+            let copy = registered
+                .get(diff)
+                .and_then(|chain| layer_copy(self.paths(), self.content(), diff, chain))
+                .ok_or_else(|| ArchiveError::NoLayerSource { diff: diff.clone() })?;
+            return Ok(copy.open()?);
+        }
+        let file = fs::File::open(&l.file.path).map_err(super::io_at(&l.file.path))?;
+        let counted = Counting {
+            inner: io::BufReader::with_capacity(1 << 20, file),
+            n: 0,
+            last: 0,
+            total: l.file.size,
+            id: diff.short().to_string(),
+            sink: (!opts.quiet).then_some(sink),
+        };
+        Ok(match l.encoding {
+            Encoding::Plain => Box::new(counted),
+            Encoding::Gzip => Box::new(Limit {
+                inner: flate2::read::MultiGzDecoder::new(counted),
+                left: opts.max_uncompressed,
+                limit: opts.max_uncompressed,
+            }),
         })
     }
 

@@ -17,10 +17,12 @@
 //! - `export` (a container's merged root filesystem as one tar) plugs in here when containers
 //!   land: it needs no store format, only the rootfs assembler, and writes with [`tarw`].
 //!
-//! Where a layer's tar comes from on save: every registration leaves a copy in the content store,
-//! either the uncompressed tar itself (blob digest = diff ID; load and import) or the registry's
-//! compressed blob, found through `distribution/v2metadata-by-diffid` (pull). Save streams from
-//! there, decompressing and verifying the diff ID as it goes; nothing is held in memory.
+//! Where a layer's tar comes from on save ([`layer_copy`]): a copy in the content store, either
+//! the uncompressed tar itself (blob digest = diff ID; import, build, commit) or the registry's
+//! compressed blob, found through `distribution/v2metadata-by-diffid` (pull, and loads of
+//! compressed layers); else the layer record's tar-split, rebuilt from the unpacked files (load of
+//! uncompressed layers, as Docker keeps them). Save streams from there, decompressing or
+//! rebuilding and verifying the diff ID as it goes; nothing is held in memory.
 
 pub mod changes;
 pub mod gojson;
@@ -37,6 +39,7 @@ use std::path::PathBuf;
 use super::content::ContentStore;
 use super::digest::Digest;
 use super::error::ErrorKind;
+use super::image::tarsplit;
 use super::paths::Paths;
 
 pub use import::ImportRequest;
@@ -158,22 +161,50 @@ pub fn detect(head: &[u8]) -> Result<Encoding, ArchiveError> {
     }
 }
 
-/// A stored copy of a layer's tar.
+/// Where a layer's tar can be read from.
 #[derive(Debug, Clone)]
-pub struct LayerCopy {
-    pub path: PathBuf,
-    pub encoding: Encoding,
+pub enum LayerCopy {
+    /// A blob of the content store: the tar itself, or a registry's compressed blob of it.
+    Blob { path: PathBuf, encoding: Encoding },
+    /// The layer record's tar-split and its unpacked files (what `docker load` keeps).
+    Split { record: PathBuf, diff: PathBuf },
 }
 
 impl LayerCopy {
-    /// Opens the copy, decompressing if needed: the layer's tar stream.
+    /// Opens the copy, decompressing or rebuilding as needed: the layer's tar stream.
     pub fn open(&self) -> Result<Box<dyn Read + Send>, ArchiveError> {
-        let f = File::open(&self.path).map_err(io_at(&self.path))?;
-        let f = io::BufReader::with_capacity(1 << 20, f);
-        Ok(match self.encoding {
-            Encoding::Plain => Box::new(f),
-            Encoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(f)),
-        })
+        match self {
+            LayerCopy::Blob { path, encoding } => {
+                let f = File::open(path).map_err(io_at(path))?;
+                let f = io::BufReader::with_capacity(1 << 20, f);
+                Ok(match encoding {
+                    Encoding::Plain => Box::new(f),
+                    Encoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(f)),
+                })
+            }
+            LayerCopy::Split { record, diff } => Ok(Box::new(
+                tarsplit::Rebuild::open(record, diff).map_err(io_at(record))?,
+            )),
+        }
+    }
+
+    /// The uncompressed tar's length, when known without reading it all.
+    pub fn known_size(&self) -> Result<Option<u64>, ArchiveError> {
+        match self {
+            LayerCopy::Blob {
+                path,
+                encoding: Encoding::Plain,
+            } => std::fs::metadata(path)
+                .map(|m| Some(m.len()))
+                .map_err(io_at(path)),
+            LayerCopy::Blob { .. } => Ok(None),
+            LayerCopy::Split { record, .. } => {
+                let split = record.join(tarsplit::FILE_NAME);
+                tarsplit::stream_size(&split)
+                    .map(Some)
+                    .map_err(io_at(&split))
+            }
+        }
     }
 }
 
@@ -183,18 +214,24 @@ struct V2Metadata {
     digest: Digest,
 }
 
-/// Where the tar of the layer with diff ID `diff` can be read from, if anywhere.
-pub fn layer_copy(paths: &Paths, content: &ContentStore, diff: &Digest) -> Option<LayerCopy> {
+/// Where the tar of the layer with diff ID `diff` (chain ID `chain`) can be read from, if
+/// anywhere: a content-store copy first, else the layer record's tar-split.
+pub fn layer_copy(
+    paths: &Paths,
+    content: &ContentStore,
+    diff: &Digest,
+    chain: &Digest,
+) -> Option<LayerCopy> {
     if content.exists(diff) {
-        return Some(LayerCopy {
+        return Some(LayerCopy::Blob {
             path: paths.blob(diff),
             encoding: Encoding::Plain,
         });
     }
-    let meta = std::fs::read(paths.v2metadata_by_diffid(diff)).ok()?;
-    let list: Vec<V2Metadata> = serde_json::from_slice(&meta).ok()?;
-    list.into_iter()
-        .find(|m| content.exists(&m.digest))
+    let from_blob = std::fs::read(paths.v2metadata_by_diffid(diff))
+        .ok()
+        .and_then(|meta| serde_json::from_slice::<Vec<V2Metadata>>(&meta).ok())
+        .and_then(|list| list.into_iter().find(|m| content.exists(&m.digest)))
         .map(|m| {
             let path = paths.blob(&m.digest);
             let mut head = [0u8; 8];
@@ -202,8 +239,24 @@ pub fn layer_copy(paths: &Paths, content: &ContentStore, diff: &Digest) -> Optio
                 .and_then(|mut f| f.read(&mut head))
                 .unwrap_or(0);
             let encoding = detect(&head[..n]).unwrap_or(Encoding::Plain);
-            LayerCopy { path, encoding }
-        })
+            LayerCopy::Blob { path, encoding }
+        });
+    if from_blob.is_some() {
+        return from_blob;
+    }
+    let record = paths.layer(chain);
+    if !record.join(tarsplit::FILE_NAME).is_file() {
+        return None;
+    }
+    let cache_id = std::fs::read_to_string(record.join("cache-id")).ok()?;
+    let cache_id = cache_id.trim();
+    if cache_id.is_empty() || !cache_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some(LayerCopy::Split {
+        diff: paths.layer_diff(cache_id),
+        record,
+    })
 }
 
 /// Records that the compressed blob `blob` holds the layer `diff` (Docker's `distribution/`

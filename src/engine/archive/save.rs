@@ -276,7 +276,7 @@ impl Engine {
                             Content::None,
                         );
                     } else {
-                        let copy = layer_copy(self.paths(), self.content(), diff)
+                        let copy = layer_copy(self.paths(), self.content(), diff, &this_chain)
                             .ok_or_else(|| ArchiveError::NoLayerSource { diff: diff.clone() })?;
                         let size = match sizes.get(diff) {
                             Some(s) => *s,
@@ -407,12 +407,10 @@ fn walk_key(name: &str) -> Vec<&str> {
     name.trim_end_matches('/').split('/').collect()
 }
 
-/// The uncompressed size of a layer copy, verifying its diff ID on the way.
+/// The uncompressed size of a layer copy, verifying its diff ID on the way when it has to be read.
 fn measure(copy: &LayerCopy, diff: &Digest) -> Result<u64> {
-    if copy.encoding == super::Encoding::Plain {
-        return std::fs::metadata(&copy.path)
-            .map(|m| m.len())
-            .map_err(|e| super::io_at(&copy.path)(e).into());
+    if let Some(n) = copy.known_size()? {
+        return Ok(n);
     }
     let mut r = HashingReader::new(copy.open()?);
     let mut buf = vec![0u8; 1 << 20];
@@ -421,7 +419,7 @@ fn measure(copy: &LayerCopy, diff: &Digest) -> Result<u64> {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(super::io_at(&copy.path)(e).into()),
+            Err(e) => return Err(ArchiveError::Stream(e).into()),
         }
     }
     let n = r.len();

@@ -7,11 +7,12 @@
 
 use std::fs;
 use std::io::{self, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::super::digest::{Digest, HashingReader};
 use super::super::fsutil;
 use super::super::paths::Paths;
+use super::tarsplit;
 use super::unpack::{self, UnpackError};
 
 /// The chain ID of `diff` on top of `parent`.
@@ -30,6 +31,16 @@ pub fn chain_ids(diffs: &[Digest]) -> Vec<Digest> {
         out.push(c);
     }
     out
+}
+
+/// Moves a tar-split record (and its spill folder, if any) from `from` into the record `to`.
+fn move_split(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from.join(tarsplit::FILE_NAME), to.join(tarsplit::FILE_NAME))?;
+    let spill = from.join(tarsplit::SPILL_DIR);
+    if spill.exists() {
+        fs::rename(&spill, to.join(tarsplit::SPILL_DIR))?;
+    }
+    Ok(())
 }
 
 /// One registered layer.
@@ -123,20 +134,56 @@ impl LayerStore {
         expected_diff: &Digest,
         tar: &mut dyn Read,
     ) -> Result<Layer, LayerError> {
+        self.register_as(parent, expected_diff, tar, false)
+    }
+
+    /// As [`register`](Self::register), also keeping the layer's [`tarsplit`] record, so its tar
+    /// can be rebuilt from the files (for a layer with no other stored copy of its tar).
+    pub fn register_with_tar_split(
+        &self,
+        parent: Option<&Digest>,
+        expected_diff: &Digest,
+        tar: &mut dyn Read,
+    ) -> Result<Layer, LayerError> {
+        self.register_as(parent, expected_diff, tar, true)
+    }
+
+    fn register_as(
+        &self,
+        parent: Option<&Digest>,
+        expected_diff: &Digest,
+        tar: &mut dyn Read,
+        split: bool,
+    ) -> Result<Layer, LayerError> {
         let chain = chain_id(parent, expected_diff);
         if self.exists(&chain) {
             io::copy(tar, &mut io::sink()).map_err(io_at(self.paths.layer(&chain)))?;
             return self.get(&chain);
         }
-        // Deterministic, so transcripts (inspect's GraphDriver paths) replay exactly.
-        let cache_id = Digest::of(format!("drydock cache-id {chain}").as_bytes())
-            .hex()
-            .to_string();
+        let cache_id = Self::cache_id(&chain);
         let diff_dir = self.paths.layer_diff(&cache_id);
         fsutil::remove_dir_if_exists(&diff_dir).map_err(io_at(&diff_dir))?;
         fs::create_dir_all(&diff_dir).map_err(io_at(&diff_dir))?;
+        let tmp_root = self.paths.tmp();
+        fs::create_dir_all(&tmp_root).map_err(io_at(&tmp_root))?;
+        let side = tempfile::Builder::new()
+            .prefix("split-")
+            .tempdir_in(&tmp_root)
+            .map_err(io_at(&tmp_root))?;
         let hashing = HashingReader::new(tar);
-        let result = unpack::unpack(hashing, &diff_dir);
+        let result = if split {
+            let rec = tarsplit::Recorder::create(
+                &side.path().join(tarsplit::FILE_NAME),
+                &side.path().join(tarsplit::SPILL_DIR),
+            )
+            .map_err(io_at(side.path()))?;
+            unpack::unpack_recording(hashing, &diff_dir, rec).and_then(|(u, h, rec)| {
+                rec.finish().map_err(UnpackError::Read)?;
+                Ok((u, h))
+            })
+        } else {
+            unpack::unpack(hashing, &diff_dir)
+        };
         let (unpacked, hashing) = match result {
             Ok(v) => v,
             Err(e) => {
@@ -152,7 +199,69 @@ impl LayerStore {
                 actual,
             });
         }
-        // Stage the record, then rename it in whole.
+        self.write_record(
+            &chain,
+            expected_diff,
+            unpacked.size,
+            &cache_id,
+            parent,
+            |staged| {
+                if split {
+                    move_split(side.path(), staged)?;
+                }
+                Ok(())
+            },
+        )
+    }
+
+    /// Deterministic, so transcripts (inspect's GraphDriver paths) replay exactly.
+    fn cache_id(chain: &Digest) -> String {
+        Digest::of(format!("drydock cache-id {chain}").as_bytes())
+            .hex()
+            .to_string()
+    }
+
+    /// Records a layer unpacked ahead of time (`docker load` unpacks while it reads the archive):
+    /// `prepared` holds `diff/` (the files), the [`tarsplit`] record file and maybe its spill
+    /// folder, all moved into the store. `diff` must already be verified. A chain that exists is
+    /// left as it is.
+    pub fn adopt(
+        &self,
+        parent: Option<&Digest>,
+        diff: &Digest,
+        prepared: &Path,
+        size: u64,
+    ) -> Result<Layer, LayerError> {
+        let chain = chain_id(parent, diff);
+        if self.exists(&chain) {
+            return self.get(&chain);
+        }
+        let cache_id = Self::cache_id(&chain);
+        let driver_dir = self.paths.driver_root().join(&cache_id);
+        fsutil::remove_dir_if_exists(&driver_dir).map_err(io_at(&driver_dir))?;
+        fs::create_dir_all(&driver_dir).map_err(io_at(&driver_dir))?;
+        let from = prepared.join("diff");
+        let to = self.paths.layer_diff(&cache_id);
+        fs::rename(&from, &to).map_err(io_at(&from))?;
+        let result = self.write_record(&chain, diff, size, &cache_id, parent, |staged| {
+            move_split(prepared, staged)
+        });
+        if result.is_err() {
+            let _ = fsutil::remove_dir_if_exists(&driver_dir);
+        }
+        result
+    }
+
+    /// Stages a layer record, then renames it into place whole.
+    fn write_record(
+        &self,
+        chain: &Digest,
+        diff: &Digest,
+        size: u64,
+        cache_id: &str,
+        parent: Option<&Digest>,
+        extra: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<Layer, LayerError> {
         let tmp_root = self.paths.tmp();
         fs::create_dir_all(&tmp_root).map_err(io_at(&tmp_root))?;
         let staged = tempfile::Builder::new()
@@ -163,19 +272,20 @@ impl LayerStore {
             let p = staged.path().join(name);
             fs::write(&p, v).map_err(io_at(&p))
         };
-        put("diff", expected_diff.to_string())?;
-        put("size", unpacked.size.to_string())?;
-        put("cache-id", cache_id.clone())?;
+        put("diff", diff.to_string())?;
+        put("size", size.to_string())?;
+        put("cache-id", cache_id.to_string())?;
         if let Some(p) = parent {
             put("parent", p.to_string())?;
         }
-        let dest = self.paths.layer(&chain);
+        extra(staged.path()).map_err(io_at(staged.path()))?;
+        let dest = self.paths.layer(chain);
         let layerdb = self.paths.layerdb();
         fs::create_dir_all(&layerdb).map_err(io_at(&layerdb))?;
         let staged_path = staged.keep();
         if let Err(e) = fs::rename(&staged_path, &dest) {
             let _ = fs::remove_dir_all(&staged_path);
-            if !self.exists(&chain) {
+            if !self.exists(chain) {
                 return Err(LayerError::Io {
                     path: dest,
                     source: e,
@@ -183,10 +293,10 @@ impl LayerStore {
             }
         }
         Ok(Layer {
-            chain,
-            diff: expected_diff.clone(),
-            size: unpacked.size,
-            cache_id,
+            chain: chain.clone(),
+            diff: diff.clone(),
+            size,
+            cache_id: cache_id.to_string(),
             parent: parent.cloned(),
         })
     }

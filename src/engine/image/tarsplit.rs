@@ -207,7 +207,8 @@ fn records(split: &Path) -> io::Result<impl Iterator<Item = io::Result<Record>> 
     let lines = BufReader::new(flate2::read::GzDecoder::new(BufReader::new(f))).lines();
     Ok(lines.map(|l| {
         let l = l?;
-        serde_json::from_str::<Record>(&l).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        serde_json::from_str::<Record>(&l)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }))
 }
 
@@ -418,12 +419,11 @@ mod tests {
         rec.begin_file(Path::new("a/b"), 3);
         rec.observe(b"xyzpad");
         assert_eq!(rec.finish().unwrap(), 10);
-        let lines: Vec<String> = BufReader::new(flate2::read::GzDecoder::new(
-            File::open(&split).unwrap(),
-        ))
-        .lines()
-        .map(|l| l.unwrap())
-        .collect();
+        let lines: Vec<String> =
+            BufReader::new(flate2::read::GzDecoder::new(File::open(&split).unwrap()))
+                .lines()
+                .map(|l| l.unwrap())
+                .collect();
         assert_eq!(
             lines,
             [
@@ -456,11 +456,21 @@ mod tests {
         }
     }
 
-    fn entry(b: &mut tar::Builder<Vec<u8>>, name: &str, kind: tar::EntryType, data: &[u8], link: &str) {
+    fn entry(
+        b: &mut tar::Builder<Vec<u8>>,
+        name: &str,
+        kind: tar::EntryType,
+        data: &[u8],
+        link: &str,
+    ) {
         let mut h = tar::Header::new_gnu();
         h.set_entry_type(kind);
         h.set_size(data.len() as u64);
-        h.set_mode(if kind == tar::EntryType::Directory { 0o755 } else { 0o644 });
+        h.set_mode(if kind == tar::EntryType::Directory {
+            0o755
+        } else {
+            0o644
+        });
         h.set_mtime(1_600_000_000);
         if kind.is_hard_link() || kind.is_symlink() {
             b.append_link(&mut h, name, link).unwrap();
@@ -474,13 +484,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let diff = dir.path().join("diff");
         fs::create_dir_all(&diff).unwrap();
-        let rec = Recorder::create(&dir.path().join(FILE_NAME), &dir.path().join(SPILL_DIR)).unwrap();
+        let rec =
+            Recorder::create(&dir.path().join(FILE_NAME), &dir.path().join(SPILL_DIR)).unwrap();
         let (_, _, rec) = super::super::unpack::unpack_recording(tar, &diff, rec).unwrap();
         assert_eq!(rec.finish().unwrap(), tar.len() as u64);
-        assert_eq!(stream_size(&dir.path().join(FILE_NAME)).unwrap(), tar.len() as u64);
+        assert_eq!(
+            stream_size(&dir.path().join(FILE_NAME)).unwrap(),
+            tar.len() as u64
+        );
         let mut out = Vec::new();
-        Rebuild::open(dir.path(), &diff).unwrap().read_to_end(&mut out).unwrap();
-        assert!(out == tar, "rebuilt {} bytes, expected {}", out.len(), tar.len());
+        Rebuild::open(dir.path(), &diff)
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(
+            out == tar,
+            "rebuilt {} bytes, expected {}",
+            out.len(),
+            tar.len()
+        );
     }
 
     #[test]
@@ -491,7 +513,13 @@ mod tests {
         entry(&mut b, "bin/busybox", E::Regular, &vec![7u8; 5000], "");
         entry(&mut b, "bin/sh", E::Symlink, b"", "/bin/busybox");
         entry(&mut b, "bin/ln", E::Link, b"", "bin/busybox");
-        entry(&mut b, &format!("deep/{}/f", "x".repeat(150)), E::Regular, b"long name", "");
+        entry(
+            &mut b,
+            &format!("deep/{}/f", "x".repeat(150)),
+            E::Regular,
+            b"long name",
+            "",
+        );
         entry(&mut b, "etc/.wh.gone", E::Regular, b"", "");
         entry(&mut b, "empty", E::Regular, b"", "");
         let mut t = b.into_inner().unwrap();
