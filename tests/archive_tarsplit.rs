@@ -274,3 +274,75 @@ fn loading_layer_bars_carry_the_diff_ids() {
         .unwrap();
     assert!(last.values().all(|(i, _)| *i < loaded));
 }
+
+/// The screen a terminal shows at the end: each ID's last text, in the order the IDs appeared
+/// (what docker/cli's in-place rewriting leaves), and the lines without an ID.
+fn final_screen(out: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut plain = Vec::new();
+    let esc = regex::Regex::new(r"\x1b\[[0-9]*[A-Za-z]").unwrap();
+    for part in out.split(['\r', '\n']) {
+        let p = esc.replace_all(part, "");
+        if p.trim().is_empty() {
+            continue;
+        }
+        match p.split_once(": ") {
+            Some((id, rest)) if id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                match ids.iter_mut().find(|(i, _)| i == id) {
+                    Some(e) => e.1 = rest.to_string(),
+                    None => ids.push((id.to_string(), rest.to_string())),
+                }
+            }
+            _ => plain.push(p.into_owned()),
+        }
+    }
+    (ids, plain)
+}
+
+#[test]
+fn load_on_a_terminal_ends_as_dockers_does() {
+    // Recorded from Docker 20.10.24 loading make-image's 4-layer archive on a 120-column
+    // terminal: one line per layer, each ending on a full bar with the arrow, then the tag.
+    let a = big_layer("a", &[]);
+    let b = big_layer("b", &[]);
+    let a_name = format!("{}.tar", Digest::of(&a).hex());
+    let (bytes, diffs) = archive(
+        &[(a_name.as_str(), &a), ("v1dir/layer.tar", &b)],
+        &[a_name.as_str(), "v1dir/layer.tar"],
+        "tty:1",
+    );
+    let t = TestContext::new();
+    let file = t.home.path().join("root/tty.tar");
+    std::fs::write(&file, &bytes).unwrap();
+    let mut input: &[u8] = b"";
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let env = |k: &str| (k == "COLUMNS").then(|| "120".to_string());
+    let mut io = drydock::cli::Io {
+        stdin: &mut input,
+        stdout: &mut out,
+        stderr: &mut err,
+        stdin_tty: true,
+        stdout_tty: true,
+        env: &env,
+        paths: &drydock::cli::ProcessPaths,
+    };
+    let args: Vec<String> = vec!["load".into(), "-i".into(), file.display().to_string()];
+    let code = drydock::cli::docker(&t.engine, &args, &mut io);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let (ids, plain) = final_screen(&String::from_utf8(out).unwrap());
+    assert_eq!(plain, ["Loaded image: tty:1"]);
+    let want_ids: Vec<String> = diffs.iter().map(|d| d.short().to_string()).collect();
+    assert_eq!(
+        ids.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>(),
+        want_ids
+    );
+    for (id, text) in &ids {
+        let full = format!("Loading layer [{}>] ", "=".repeat(50));
+        let rest = text
+            .strip_prefix(&full)
+            .unwrap_or_else(|| panic!("{id}: {text:?}"));
+        let (done, total) = rest.trim().split_once('/').unwrap();
+        assert_eq!(done, total, "{id}: {text:?}");
+    }
+}

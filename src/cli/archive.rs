@@ -13,7 +13,6 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use super::args::Parsed;
-use super::format::human::human_size;
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::archive::{ImportRequest, LoadOptions};
@@ -126,58 +125,6 @@ pub(super) fn save(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     Ok(0)
 }
 
-/// Renders load progress as docker/cli's jsonmessage does: status lines always; `Loading layer`
-/// bars only on a terminal, one line per layer rewritten in place.
-struct LoadPrinter {
-    tty: bool,
-    ids: Vec<String>,
-}
-
-impl LoadPrinter {
-    fn show(&mut self, out: &mut dyn Write, p: &Progress) {
-        let Some(id) = &p.id else {
-            self.ids.clear();
-            let _ = writeln!(out, "{}", p.status);
-            return;
-        };
-        if !self.tty {
-            if p.bar.is_none() {
-                let _ = writeln!(out, "{id}: {}", p.status);
-            }
-            return;
-        }
-        let mut s = String::new();
-        let pos = match self.ids.iter().position(|x| x == id) {
-            Some(pos) => pos,
-            None => {
-                self.ids.push(id.clone());
-                s.push('\n');
-                self.ids.len() - 1
-            }
-        };
-        let bar = match p.bar {
-            Some((done, total)) if total > 0 => {
-                let pct = ((done as f64 / total as f64 * 100.0) as usize / 2).min(50);
-                let arrow = if pct < 50 { ">" } else { "" };
-                format!(
-                    "[{}{arrow}{}] {:>8}/{}",
-                    "=".repeat(pct),
-                    " ".repeat(50 - pct - arrow.len()),
-                    human_size(done as i64),
-                    human_size(total as i64)
-                )
-            }
-            _ => String::new(),
-        };
-        let diff = self.ids.len() - pos;
-        s.push_str(&format!(
-            "\x1b[{diff}A\x1b[2K\r{id}: {} {bar}\r\x1b[{diff}B",
-            p.status
-        ));
-        let _ = out.write_all(s.as_bytes());
-    }
-}
-
 pub(super) fn load(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let input = p.str("input").unwrap_or("").to_string();
     let mut file = None;
@@ -191,17 +138,14 @@ pub(super) fn load(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         quiet: p.bool("quiet") || !io.stdout_tty,
         ..LoadOptions::default()
     };
-    let mut printer = LoadPrinter {
-        tty: io.stdout_tty,
-        ids: Vec::new(),
-    };
+    let mut printer = super::image::PullPrinter::for_load(io);
     let stdout = &mut *io.stdout;
     let src: &mut dyn Read = match file.as_mut() {
         Some(f) => f,
         None => &mut *io.stdin,
     };
     engine
-        .load(src, &opts, &mut |ev: Progress| printer.show(stdout, &ev))
+        .load(src, &opts, &mut |ev: Progress| printer.show_to(stdout, &ev))
         .map_err(|e| Fail::plain(e.to_string()))?;
     Ok(0)
 }

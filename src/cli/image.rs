@@ -31,15 +31,18 @@ fn out(io: &mut Io<'_>, s: &str) {
     let _ = io.stdout.write_all(s.as_bytes());
 }
 
-/// Renders the pull progress stream as docker/cli's `DisplayJSONMessagesStream` does.
+/// Renders a progress stream (pull, load) as docker/cli's `DisplayJSONMessagesStream` does.
 ///
 /// Off a terminal: messages carrying a progress bar are dropped, the rest print one per line. On a
 /// terminal: every layer owns a line that later messages rewrite in place (cursor up, clear line,
 /// print, cursor down), with the bar (`[==>   ]`, only wider than 110 columns), the byte counts
 /// and the time left (wider than 50 columns).
-struct PullPrinter {
+pub(super) struct PullPrinter {
     tty: bool,
     width: usize,
+    /// Whether bars show the time left (the daemon's pull messages carry a start time; load's
+    /// do not).
+    time_left: bool,
     /// Layer IDs in the order their lines were printed, and when each started moving bytes.
     ids: Vec<(String, Option<std::time::Instant>)>,
 }
@@ -99,7 +102,7 @@ fn progress_text(
 }
 
 impl PullPrinter {
-    fn new(io: &Io<'_>) -> PullPrinter {
+    pub(super) fn new(io: &Io<'_>) -> PullPrinter {
         let width = (io.env)("COLUMNS")
             .and_then(|c| c.parse().ok())
             .or_else(terminal_width)
@@ -107,11 +110,28 @@ impl PullPrinter {
         PullPrinter {
             tty: io.stdout_tty,
             width,
+            time_left: true,
             ids: Vec::new(),
         }
     }
 
+    /// For `docker load`: the same rendering, without the time left.
+    pub(super) fn for_load(io: &Io<'_>) -> PullPrinter {
+        PullPrinter {
+            time_left: false,
+            ..PullPrinter::new(io)
+        }
+    }
+
     fn show(&mut self, io: &mut Io<'_>, p: &Progress) {
+        self.show_to(&mut *io.stdout, p);
+    }
+
+    /// Renders one message to `w`.
+    pub(super) fn show_to(&mut self, w: &mut dyn std::io::Write, p: &Progress) {
+        let mut out = |s: &str| {
+            let _ = w.write_all(s.as_bytes());
+        };
         if !self.tty {
             if p.bar.is_some() {
                 return;
@@ -120,13 +140,13 @@ impl PullPrinter {
                 Some(id) => format!("{id}: {}\n", p.status),
                 None => format!("{}\n", p.status),
             };
-            out(io, &line);
+            out(&line);
             return;
         }
         let Some(id) = &p.id else {
             // A line without an ID ends the in-place block (as `pull -a` moves to the next tag).
             self.ids.clear();
-            out(io, &format!("{}\n", p.status));
+            out(&format!("{}\n", p.status));
             return;
         };
         let mut s = String::new();
@@ -138,7 +158,7 @@ impl PullPrinter {
                 self.ids.len() - 1
             }
         };
-        if p.bar.is_some() && self.ids[pos].1.is_none() {
+        if p.bar.is_some() && self.ids[pos].1.is_none() && self.time_left {
             self.ids[pos].1 = Some(std::time::Instant::now());
         }
         let diff = self.ids.len() - pos;
@@ -150,7 +170,7 @@ impl PullPrinter {
             "\x1b[{diff}A\x1b[2K\r{id}: {} {bar}\r\x1b[{diff}B",
             p.status
         ));
-        out(io, &s);
+        out(&s);
     }
 }
 
