@@ -230,18 +230,22 @@ fn large_hostile_layers_are_refused_and_leave_nothing() {
     assert_eq!(count(&root.join("tmp")), 0);
 }
 
-#[test]
-fn loading_layer_bars_carry_the_diff_ids() {
+/// Two large layers: one named by its digest (skopeo, Docker 25), whose bar shows as it streams,
+/// and one in a `<dir>/layer.tar` (Docker 20.10), whose bar waits for the manifest's diff IDs.
+fn two_layer_archive(tag: &str) -> (Vec<u8>, Vec<Digest>) {
     let a = big_layer("a", &[]);
     let b = big_layer("b", &[]);
-    // Layers named by digest (skopeo, Docker 25) show bars as they stream; `<dir>/layer.tar`
-    // (Docker 20.10) only once the manifest names their diff IDs.
     let a_name = format!("{}.tar", Digest::of(&a).hex());
-    let (bytes, diffs) = archive(
+    archive(
         &[(a_name.as_str(), &a), ("v1dir/layer.tar", &b)],
         &[a_name.as_str(), "v1dir/layer.tar"],
-        "bars:1",
-    );
+        tag,
+    )
+}
+
+#[test]
+fn loading_layer_bars_carry_the_diff_ids() {
+    let (bytes, diffs) = two_layer_archive("bars:1");
     let t = TestContext::new();
     let mut seen: Vec<Progress> = Vec::new();
     let opts = LoadOptions {
@@ -303,34 +307,14 @@ fn final_screen(out: &str) -> (Vec<(String, String)>, Vec<String>) {
 fn load_on_a_terminal_ends_as_dockers_does() {
     // Recorded from Docker 20.10.24 loading make-image's 4-layer archive on a 120-column
     // terminal: one line per layer, each ending on a full bar with the arrow, then the tag.
-    let a = big_layer("a", &[]);
-    let b = big_layer("b", &[]);
-    let a_name = format!("{}.tar", Digest::of(&a).hex());
-    let (bytes, diffs) = archive(
-        &[(a_name.as_str(), &a), ("v1dir/layer.tar", &b)],
-        &[a_name.as_str(), "v1dir/layer.tar"],
-        "tty:1",
-    );
+    let (bytes, diffs) = two_layer_archive("tty:1");
     let t = TestContext::new();
     let file = t.home.path().join("root/tty.tar");
     std::fs::write(&file, &bytes).unwrap();
-    let mut input: &[u8] = b"";
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let env = |k: &str| (k == "COLUMNS").then(|| "120".to_string());
-    let mut io = drydock::cli::Io {
-        stdin: &mut input,
-        stdout: &mut out,
-        stderr: &mut err,
-        stdin_tty: true,
-        stdout_tty: true,
-        env: &env,
-        paths: &drydock::cli::ProcessPaths,
-    };
-    let args: Vec<String> = vec!["load".into(), "-i".into(), file.display().to_string()];
-    let code = drydock::cli::docker(&t.engine, &args, &mut io);
-    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
-    let (ids, plain) = final_screen(&String::from_utf8(out).unwrap());
+    let args = ["load".to_string(), "-i".into(), file.display().to_string()];
+    let (out, err, code) = support::tty_docker(&t, &args);
+    assert_eq!(code, 0, "{err}");
+    let (ids, plain) = final_screen(&out);
     assert_eq!(plain, ["Loaded image: tty:1"]);
     let want_ids: Vec<String> = diffs.iter().map(|d| d.short().to_string()).collect();
     assert_eq!(

@@ -2,6 +2,8 @@
 //! `snapshots/`. Expected texts were checked against Docker 20.10.24 (`../shared/tools/real-docker`)
 //! where Docker can run the same command; hub digests are deterministic, so nothing is redacted.
 
+mod support;
+
 use drydock::snapshot;
 use drydock::testing::TestContext;
 
@@ -353,25 +355,12 @@ fn content_trust_pulls_the_signed_digest() {
 #[test]
 fn pull_on_a_terminal_rewrites_layer_lines_in_place() {
     let t = TestContext::new();
-    let mut input: &[u8] = b"";
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let env = |k: &str| (k == "COLUMNS").then(|| "120".to_string());
-    let mut io = drydock::cli::Io {
-        stdin: &mut input,
-        stdout: &mut out,
-        stderr: &mut err,
-        stdin_tty: true,
-        stdout_tty: true,
-        env: &env,
-        paths: &drydock::cli::ProcessPaths,
-    };
     let args: Vec<String> = ["pull", "httpd:2.4"]
         .iter()
         .map(|s| s.to_string())
         .collect();
-    assert_eq!(drydock::cli::docker(&t.engine, &args, &mut io), 0);
-    let out = String::from_utf8(out).unwrap();
+    let (out, err, code) = support::tty_docker(&t, &args);
+    assert_eq!(code, 0, "{err}");
     // Five layers, each with its own line, updated with cursor movement.
     assert!(
         out.starts_with("2.4: Pulling from library/httpd\n"),
