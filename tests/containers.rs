@@ -63,8 +63,11 @@ fn stop_kills_with_sigkill_after_the_timeout() {
     let t = TestContext::new();
     ok(
         &t,
-        "run -d --name stubborn busybox sh -c 'trap \"\" TERM; while true; do sleep 0.1; done'",
+        "run -d --name stubborn busybox sh -c 'trap \"\" TERM; echo ready; while true; do sleep 0.1; done'",
     );
+    // Stop only once the trap is set: a SIGTERM that comes first (a loaded machine starts `sh`
+    // late) kills it at once, and the test would measure nothing.
+    eventually(5, "the trap", || ok(&t, "logs stubborn") == "ready\n");
     let started = Instant::now();
     assert_eq!(ok(&t, "stop -t 1 stubborn"), "stubborn\n");
     assert!(started.elapsed() >= Duration::from_millis(900));
