@@ -138,7 +138,7 @@ pub(super) fn load(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         quiet: p.bool("quiet") || !io.stdout_tty,
         ..LoadOptions::default()
     };
-    let mut printer = super::image::PullPrinter::for_load(io);
+    let mut printer = super::image::PullPrinter::new(io);
     let stdout = &mut *io.stdout;
     let src: &mut dyn Read = match file.as_mut() {
         Some(f) => f,

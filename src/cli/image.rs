@@ -35,37 +35,21 @@ fn out(io: &mut Io<'_>, s: &str) {
 ///
 /// Off a terminal: messages carrying a progress bar are dropped, the rest print one per line. On a
 /// terminal: every layer owns a line that later messages rewrite in place (cursor up, clear line,
-/// print, cursor down), with the bar (`[==>   ]`, only wider than 110 columns), the byte counts
-/// and the time left (wider than 50 columns).
+/// print, cursor down), with the bar (`[==>   ]`, only wider than 110 columns) and the byte counts.
+///
+/// No time left, ever: docker/cli prints one only for a `progressDetail` with a `start`, and the
+/// 20.10 daemon's stream formatter never sets it (checked on the API stream of a real 20.10.24
+/// pull: `{"current":180224,"total":16781681}`, and on its terminal: `Downloading [>   …]
+/// 14.32kB/1.088MB` with nothing after the counts, 120 columns).
 pub(super) struct PullPrinter {
     tty: bool,
     width: usize,
-    /// Whether bars show the time left (the daemon's pull messages carry a start time; load's
-    /// do not).
-    time_left: bool,
-    /// Layer IDs in the order their lines were printed, and when each started moving bytes.
-    ids: Vec<(String, Option<std::time::Instant>)>,
+    /// Layer IDs in the order their lines were printed.
+    ids: Vec<String>,
 }
 
-/// Go's `time.Duration.String` for whole seconds (`0s`, `3s`, `1m2s`, `1h0m5s`).
-fn go_duration_secs(secs: u64) -> String {
-    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
-    if h > 0 {
-        format!("{h}h{m}m{s}s")
-    } else if m > 0 {
-        format!("{m}m{s}s")
-    } else {
-        format!("{s}s")
-    }
-}
-
-/// `JSONProgress.String`: the bar, the counts and the time left.
-fn progress_text(
-    done: u64,
-    total: u64,
-    width: usize,
-    started: Option<std::time::Instant>,
-) -> String {
+/// `JSONProgress.String` for a progress detail without a start time: the bar and the counts.
+fn progress_text(done: u64, total: u64, width: usize) -> String {
     if total == 0 {
         return if done == 0 {
             String::new()
@@ -89,15 +73,6 @@ fn progress_text(
             human_size(total as i64)
         ));
     }
-    if let Some(start) = started
-        && done > 0
-        && percentage < 50
-        && width > 50
-    {
-        let per_byte = start.elapsed().as_secs_f64() / done as f64;
-        let left = ((total - done) as f64 * per_byte) as u64;
-        s.push_str(&format!(" {}", go_duration_secs(left)));
-    }
     s
 }
 
@@ -110,16 +85,7 @@ impl PullPrinter {
         PullPrinter {
             tty: io.stdout_tty,
             width,
-            time_left: true,
             ids: Vec::new(),
-        }
-    }
-
-    /// For `docker load`: the same rendering, without the time left.
-    pub(super) fn for_load(io: &Io<'_>) -> PullPrinter {
-        PullPrinter {
-            time_left: false,
-            ..PullPrinter::new(io)
         }
     }
 
@@ -150,20 +116,17 @@ impl PullPrinter {
             return;
         };
         let mut s = String::new();
-        let pos = match self.ids.iter().position(|(x, _)| x == id) {
+        let pos = match self.ids.iter().position(|x| x == id) {
             Some(pos) => pos,
             None => {
-                self.ids.push((id.clone(), None));
+                self.ids.push(id.clone());
                 s.push('\n');
                 self.ids.len() - 1
             }
         };
-        if p.bar.is_some() && self.ids[pos].1.is_none() && self.time_left {
-            self.ids[pos].1 = Some(std::time::Instant::now());
-        }
         let diff = self.ids.len() - pos;
         let bar = match p.bar {
-            Some((done, total)) => progress_text(done, total, self.width, self.ids[pos].1),
+            Some((done, total)) => progress_text(done, total, self.width),
             None => String::new(),
         };
         s.push_str(&format!(
@@ -733,18 +696,22 @@ mod tests {
 
     #[test]
     fn progress_text_is_docker_s() {
-        assert_eq!(progress_text(0, 0, 80, None), "");
-        assert_eq!(
-            progress_text(12_300_000, 58_100_000, 80, None),
-            "  12.3MB/58.1MB"
-        );
-        let wide = progress_text(29_050_000, 58_100_000, 120, None);
+        assert_eq!(progress_text(0, 0, 80), "");
+        assert_eq!(progress_text(12_300_000, 58_100_000, 80), "  12.3MB/58.1MB");
+        let wide = progress_text(29_050_000, 58_100_000, 120);
         assert_eq!(
             wide,
             format!("[{}>{}]  29.05MB/58.1MB", "=".repeat(25), " ".repeat(25))
         );
-        assert_eq!(go_duration_secs(0), "0s");
-        assert_eq!(go_duration_secs(62), "1m2s");
-        assert_eq!(go_duration_secs(3605), "1h0m5s");
+        // Seen on Docker 20.10.24's terminal, 120 columns: the first bars of a 1 MB and a 16 MB
+        // layer, with no time left after the counts.
+        assert_eq!(
+            progress_text(14_320, 1_088_000, 120),
+            format!("[>{}]  14.32kB/1.088MB", " ".repeat(50))
+        );
+        assert_eq!(
+            progress_text(16_781_681, 16_781_681, 120),
+            format!("[{}>]  16.78MB/16.78MB", "=".repeat(50))
+        );
     }
 }

@@ -284,6 +284,9 @@ fn pull_layers(
             .register(parent, &diffs[i], &mut tar)
             .map_err(StoreError::from)?;
         drop(tar);
+        // Docker's last `Extracting` bar is always the full one, even when the unpacker stopped
+        // at the tar's end-of-archive blocks with padding and the gzip trailer still unread.
+        sink.emit(Progress::bar(id.clone(), "Extracting", total, total));
         record_distribution(target.paths, &desc.digest, &diffs[i], repo);
         sink.emit(Progress::of(id, "Pull complete"));
     }
@@ -306,7 +309,8 @@ fn record_distribution(paths: &Paths, blob: &Digest, diff: &Digest, repo: &str) 
     );
 }
 
-/// Counts compressed bytes read, for the `Extracting` bar.
+/// Counts compressed bytes read, for the `Extracting` bar (every 512 KiB; the full bar is
+/// emitted once the layer is registered).
 struct CountingReader<'a, R> {
     inner: R,
     n: u64,
@@ -320,7 +324,7 @@ impl<R: Read> Read for CountingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let k = self.inner.read(buf)?;
         self.n += k as u64;
-        if self.n - self.last >= (512 << 10) || (k == 0 && self.n != self.last) {
+        if self.n - self.last >= (512 << 10) && self.n < self.total {
             self.last = self.n;
             self.sink
                 .emit(Progress::bar(self.id, "Extracting", self.n, self.total));
