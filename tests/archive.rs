@@ -9,7 +9,7 @@ use std::io::Write;
 
 use drydock::snapshot;
 use drydock::testing::TestContext;
-use support::archive::{listing, member};
+use support::archive::{bzip2, gzip, listing, member, xz};
 
 fn read_root(t: &TestContext, name: &str) -> Vec<u8> {
     std::fs::read(t.home.path().join("root").join(name)).expect("archive written")
@@ -265,4 +265,59 @@ fn importing_a_save_archive_flattens_it_into_its_files() {
         drydock::engine::digest::Digest::of(&bytes).to_string()
     );
     assert_eq!(ok(&t, "history -q flat:1").lines().count(), 1);
+}
+
+#[test]
+fn bzip2_and_xz_archives_load_and_import_zstd_does_not() {
+    // Docker 20.10.24: `load -i x.tar.bz2` and `x.tar.xz` load; a zstd archive is not recognised
+    // and fails as a tar; `import` of zstd or of random bytes says the same.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    ok(&t, "save -o bb.tar busybox");
+    let id = ok(&t, "images -q --no-trunc busybox");
+    let plain = read_root(&t, "bb.tar");
+    let root = t.home.path().join("root");
+    std::fs::write(root.join("bb.tar.bz2"), bzip2(&plain)).unwrap();
+    std::fs::write(root.join("bb.tar.xz"), xz(&plain)).unwrap();
+    std::fs::write(root.join("bb.tar.gz"), gzip(&plain)).unwrap();
+    // zstd's magic, then bytes that are no tar either way.
+    let mut zst = vec![0x28, 0xb5, 0x2f, 0xfd];
+    zst.extend_from_slice(&[0x55; 2000]);
+    std::fs::write(root.join("bb.tar.zst"), zst).unwrap();
+    for f in ["bb.tar.bz2", "bb.tar.xz", "bb.tar.gz"] {
+        ok(&t, "rmi busybox");
+        assert_eq!(
+            ok(&t, &format!("load -i {f}")),
+            "Loaded image: busybox:latest\n",
+            "{f}"
+        );
+        assert_eq!(ok(&t, "images -q --no-trunc busybox"), id, "{f}");
+    }
+    let (out, err, code) = t.docker("load -i bb.tar.zst");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "Error processing tar file(exit status 1): archive/tar: invalid tar header\n",
+            1
+        )
+    );
+    // import decompresses the same way: one layer with the same diff ID whatever the wrapping.
+    let diff = |tag: &str| {
+        ok(
+            &t,
+            &format!("image inspect --format '{{{{index .RootFS.Layers 0}}}}' {tag}"),
+        )
+    };
+    ok(&t, "import bb.tar plain:1");
+    ok(&t, "import bb.tar.xz xz:1");
+    ok(&t, "import bb.tar.bz2 bz:1");
+    assert_eq!(diff("xz:1"), diff("plain:1"));
+    assert_eq!(diff("bz:1"), diff("plain:1"));
+    let (_, err, code) = t.docker("import bb.tar.zst zst:1");
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "Error response from daemon: Error processing tar file(exit status 1): archive/tar: invalid tar header\n"
+    );
 }

@@ -535,3 +535,73 @@ fn squash_needs_an_experimental_daemon_and_merges_the_new_layers() {
     let (ls, _, _) = run("run --rm sq ls /a /f");
     assert!(!ls.contains("/a\n") && ls.contains("/f"), "{ls}");
 }
+
+#[test]
+fn add_extracts_gzip_bzip2_and_xz_archives_and_copies_other_files() {
+    // Docker's ADD extracts a local file that opens as a tar once decompressed (gzip, bzip2,
+    // xz); anything else, a compressed file that is not a tar included, is copied as it is.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    let tar_with = |name: &str, body: &[u8]| {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(body.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, body).unwrap();
+        b.into_inner().unwrap()
+    };
+    let gz = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let bz = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let xz = |bytes: &[u8]| {
+        use std::io::Write;
+        let mut w =
+            lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).unwrap();
+        w.write_all(bytes).unwrap();
+        w.finish().unwrap()
+    };
+    ctx(
+        &t,
+        "add",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nADD a.tar.gz b.tar.bz2 c.tar.xz /x/\nADD notatar.xz /y/\n",
+        )],
+    );
+    let dir = t.home.path().join("root/add");
+    fs::write(dir.join("a.tar.gz"), gz(&tar_with("from-gz", b"g"))).unwrap();
+    fs::write(dir.join("b.tar.bz2"), bz(&tar_with("from-bz2", b"b"))).unwrap();
+    fs::write(dir.join("c.tar.xz"), xz(&tar_with("from-xz", b"x"))).unwrap();
+    fs::write(dir.join("notatar.xz"), xz(b"just text")).unwrap();
+    ok(&t, "build -q -t added /root/add");
+    ok(&t, "create --name cx added");
+    ok(&t, "export -o /root/added.tar cx");
+    let bytes = fs::read(t.home.path().join("root/added.tar")).unwrap();
+    let mut names: Vec<String> = tar::Archive::new(&bytes[..])
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("x/") || n.starts_with("y/"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "x/",
+            "x/from-bz2",
+            "x/from-gz",
+            "x/from-xz",
+            "y/",
+            "y/notatar.xz"
+        ]
+    );
+}

@@ -88,3 +88,22 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     g.write_all(bytes).expect("gzip");
     g.finish().expect("gzip")
 }
+
+/// Bzip2-compresses bytes.
+#[allow(dead_code)] // not every test binary that includes `support` uses it
+pub fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = ::bzip2::write::BzEncoder::new(Vec::new(), ::bzip2::Compression::fast());
+    e.write_all(bytes).expect("bzip2");
+    e.finish().expect("bzip2")
+}
+
+/// Xz-compresses bytes.
+#[allow(dead_code)]
+pub fn xz(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w =
+        lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::with_preset(1)).expect("xz");
+    w.write_all(bytes).expect("xz");
+    w.finish().expect("xz")
+}

@@ -16,10 +16,11 @@ use super::super::digest::{Digest, HashingWriter};
 use super::super::image::StoreError;
 use super::super::image::layers::LayerError;
 use super::super::image::refs::Refs;
+use super::super::image::unpack::UnpackError;
 use super::super::oci::{ContainerConfig, History, ImageConfig, RootFs};
 use super::super::reference::{Reference, ReferenceError};
 use super::super::{Engine, Result, fsutil};
-use super::{ArchiveError, Encoding, changes, detect, io_at, layer_copy};
+use super::{ArchiveError, changes, decompress, detect, io_at, layer_copy};
 
 /// The daemon version written into configs drydock creates (upstream Docker's, without Debian's
 /// `+dfsg1` suffix that the real engine next to us reports).
@@ -104,6 +105,15 @@ impl Engine {
             Err(LayerError::DiffMismatch { .. }) => {
                 return Err(ArchiveError::Tar("the input changed while it was read".into()).into());
             }
+            // Not a tar at all (a zstd stream, random bytes): Go's archive/tar words it so.
+            Err(LayerError::Unpack(UnpackError::Read(e))) => {
+                let why = if e.kind() == io::ErrorKind::UnexpectedEof {
+                    "unexpected EOF"
+                } else {
+                    "archive/tar: invalid tar header"
+                };
+                return Err(ArchiveError::Tar(why.into()).into());
+            }
             Err(e) => return Err(StoreError::from(e).into()),
         }
         let mut placed = false;
@@ -177,12 +187,8 @@ fn stage_layer(src: &mut dyn Read, out: &File, limit: u64) -> Result<Digest, Arc
     }
     head.truncate(got);
     let raw = io::Cursor::new(head.clone()).chain(src);
-    let mut input: Box<dyn Read> = match detect(&head)? {
-        Encoding::Plain => Box::new(raw),
-        Encoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(
-            io::BufReader::with_capacity(1 << 20, raw),
-        )),
-    };
+    let enc = detect(&head);
+    let mut input = decompress(enc, raw);
     let mut w = HashingWriter::new(BufWriter::with_capacity(1 << 20, out));
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -193,7 +199,7 @@ fn stage_layer(src: &mut dyn Read, out: &File, limit: u64) -> Result<Digest, Arc
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
                 return Err(ArchiveError::Tar("unexpected EOF".into()));
             }
-            Err(e) => return Err(ArchiveError::Tar(format!("gzip: {e}"))),
+            Err(e) => return Err(ArchiveError::Tar(format!("{}: {e}", enc.name()))),
         };
         if w.len() + k as u64 > limit {
             return Err(ArchiveError::TooLarge { limit });

@@ -471,7 +471,7 @@ impl Engine {
             }
             let blob = match encoding {
                 Encoding::Plain => diff.clone(),
-                Encoding::Gzip => file.digest.clone(),
+                _ => file.digest.clone(),
             };
             let dest = self.paths().blob(&blob);
             if !self.content().exists(&blob) {
@@ -484,10 +484,10 @@ impl Engine {
                     .map_err(super::io_at(&dest))?;
                 added.blobs.push((
                     blob.clone(),
-                    (encoding == Encoding::Gzip).then(|| diff.clone()),
+                    (encoding != Encoding::Plain).then(|| diff.clone()),
                 ));
             }
-            if encoding == Encoding::Gzip {
+            if encoding != Encoding::Plain {
                 record_blob(self.paths(), &blob, diff);
             }
         }
@@ -581,8 +581,8 @@ impl Engine {
         };
         Ok(match l.encoding {
             Encoding::Plain => Box::new(counted),
-            Encoding::Gzip => Box::new(Limit {
-                inner: flate2::read::MultiGzDecoder::new(counted),
+            enc => Box::new(Limit {
+                inner: super::decompress(enc, counted),
                 left: opts.max_uncompressed,
                 limit: opts.max_uncompressed,
             }),

@@ -79,8 +79,6 @@ pub enum ArchiveError {
     TooLarge { limit: u64 },
     #[error("{what} is larger than {limit} bytes, the most drydock reads for a metadata file")]
     MetadataTooLarge { what: String, limit: u64 },
-    #[error("unsupported archive compression: {0} (drydock reads plain and gzip-compressed tars)")]
-    Compression(&'static str),
     #[error("open {path}: no such file or directory")]
     Missing { path: String },
     #[error("{what}: {reason}")]
@@ -139,25 +137,70 @@ pub(crate) fn io_at(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Archi
     move |source| ArchiveError::Io { path, source }
 }
 
-/// How a stored layer copy is encoded.
+/// How a tar stream is compressed: the formats Docker 20.10's `DecompressStream` reads (it sees
+/// no zstd, so a zstd stream fails as a tar: `archive/tar: invalid tar header`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Plain,
     Gzip,
+    Bzip2,
+    Xz,
+}
+
+impl Encoding {
+    /// The name used in decompression errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Plain => "tar",
+            Encoding::Gzip => "gzip",
+            Encoding::Bzip2 => "bzip2",
+            Encoding::Xz => "xz",
+        }
+    }
 }
 
 /// Recognises a compressed stream by its first bytes, as Docker's `DetectCompression` does.
-pub fn detect(head: &[u8]) -> Result<Encoding, ArchiveError> {
+pub fn detect(head: &[u8]) -> Encoding {
     if head.starts_with(&[0x1f, 0x8b, 0x08]) {
-        Ok(Encoding::Gzip)
+        Encoding::Gzip
     } else if head.starts_with(b"BZh") {
-        Err(ArchiveError::Compression("bzip2"))
+        Encoding::Bzip2
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
-        Err(ArchiveError::Compression("xz"))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Err(ArchiveError::Compression("zstd"))
+        Encoding::Xz
     } else {
-        Ok(Encoding::Plain)
+        Encoding::Plain
+    }
+}
+
+/// The uncompressed stream of `r` (concatenated gzip members and bzip2/xz streams included, as
+/// the command-line tools and Go's readers take them).
+pub fn decompress<R: Read>(enc: Encoding, r: R) -> Decoder<R> {
+    let buffered = || io::BufReader::with_capacity(1 << 20, r);
+    match enc {
+        Encoding::Plain => Decoder::Plain(buffered()),
+        Encoding::Gzip => Decoder::Gzip(flate2::read::MultiGzDecoder::new(buffered())),
+        Encoding::Bzip2 => Decoder::Bzip2(bzip2::read::MultiBzDecoder::new(buffered())),
+        Encoding::Xz => Decoder::Xz(Box::new(lzma_rust2::XzReader::new(buffered(), true))),
+    }
+}
+
+/// A decompressing reader (an enum rather than a box, so it is `Send` when its source is).
+pub enum Decoder<R: Read> {
+    Plain(io::BufReader<R>),
+    Gzip(flate2::read::MultiGzDecoder<io::BufReader<R>>),
+    Bzip2(bzip2::read::MultiBzDecoder<io::BufReader<R>>),
+    // Boxed: the xz decoder's state is large.
+    Xz(Box<lzma_rust2::XzReader<io::BufReader<R>>>),
+}
+
+impl<R: Read> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Plain(r) => r.read(buf),
+            Decoder::Gzip(r) => r.read(buf),
+            Decoder::Bzip2(r) => r.read(buf),
+            Decoder::Xz(r) => r.read(buf),
+        }
     }
 }
 
@@ -176,11 +219,7 @@ impl LayerCopy {
         match self {
             LayerCopy::Blob { path, encoding } => {
                 let f = File::open(path).map_err(io_at(path))?;
-                let f = io::BufReader::with_capacity(1 << 20, f);
-                Ok(match encoding {
-                    Encoding::Plain => Box::new(f),
-                    Encoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(f)),
-                })
+                Ok(Box::new(decompress(*encoding, f)))
             }
             LayerCopy::Split { record, diff } => Ok(Box::new(
                 tarsplit::Rebuild::open(record, diff).map_err(io_at(record))?,
@@ -238,7 +277,7 @@ pub fn layer_copy(
             let n = File::open(&path)
                 .and_then(|mut f| f.read(&mut head))
                 .unwrap_or(0);
-            let encoding = detect(&head[..n]).unwrap_or(Encoding::Plain);
+            let encoding = detect(&head[..n]);
             LayerCopy::Blob { path, encoding }
         });
     if from_blob.is_some() {

@@ -30,7 +30,7 @@ use super::super::digest::{Digest, Hasher, HashingReader};
 use super::super::image::tarsplit::{self, Recorder};
 use super::super::image::unpack::{self, UnpackError, clean_entry_path};
 use super::super::progress::{Progress, ProgressSink};
-use super::{ArchiveError, Encoding, detect, io_at};
+use super::{ArchiveError, Encoding, decompress, detect, io_at};
 
 /// A regular file of the archive, staged on disk.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub struct UnpackedLayer {
 impl StagedFile {
     /// How the file is compressed (by its magic).
     pub fn encoding(&self) -> Result<Encoding, ArchiveError> {
-        detect(&self.head)
+        Ok(detect(&self.head))
     }
 }
 
@@ -111,18 +111,19 @@ impl<R: Read> Read for Bounded<R> {
 }
 
 /// Marks decompression errors as such.
-struct Gz<R> {
+struct Decompressed<R> {
     inner: R,
+    enc: Encoding,
     cause: Cause,
 }
 
-impl<R: Read> Read for Gz<R> {
+impl<R: Read> Read for Decompressed<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read(buf).map_err(|e| {
             let why = if e.kind() == io::ErrorKind::UnexpectedEof {
                 "unexpected EOF".to_string()
             } else {
-                format!("gzip: {e}")
+                format!("{}: {e}", self.enc.name())
             };
             self.cause
                 .borrow_mut()
@@ -190,10 +191,11 @@ pub fn stage(
     let cause: Cause = Rc::new(RefCell::new(None));
     let head = read_head(src, 8).map_err(ArchiveError::Stream)?;
     let raw = io::Cursor::new(head.clone()).chain(src);
-    let stream: Box<dyn Read> = match detect(&head)? {
+    let stream: Box<dyn Read> = match detect(&head) {
         Encoding::Plain => Box::new(raw),
-        Encoding::Gzip => Box::new(Gz {
-            inner: flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(1 << 20, raw)),
+        enc => Box::new(Decompressed {
+            inner: decompress(enc, raw),
+            enc,
             cause: cause.clone(),
         }),
     };
@@ -370,9 +372,8 @@ const KEEP_SMALL: u64 = 1 << 20;
 /// right, or an all-zero block: an empty tar).
 fn layer_kind(head: &[u8]) -> Option<Encoding> {
     match detect(head) {
-        Ok(Encoding::Gzip) => return Some(Encoding::Gzip),
-        Ok(Encoding::Plain) => {}
-        Err(_) => return None,
+        Encoding::Plain => {}
+        compressed => return Some(compressed),
     }
     if head.len() < 512 {
         return None;
@@ -559,9 +560,9 @@ fn unpack_layer(
             finish(rec)?;
             Ok((None, u.size))
         }
-        Encoding::Gzip => {
+        enc => {
             let tar = HashingReader::new(Limit {
-                inner: flate2::read::MultiGzDecoder::new(src),
+                inner: decompress(enc, src),
                 left: limit,
                 limit,
             });

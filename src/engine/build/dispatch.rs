@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::super::Engine;
 use super::super::archive::import::DOCKER_VERSION;
+use super::super::archive::{self, Encoding};
 use super::super::digest::{Digest, Hasher};
 use super::super::image::refs::Refs;
 use super::super::image::{Image, StoreError, rootfs};
@@ -461,24 +462,47 @@ impl StagedLayer {
 }
 
 /// Whether a file starts like an archive ADD extracts (plain tar or gzip).
-fn archive_kind(p: &Path) -> Option<bool> {
+fn archive_kind(p: &Path) -> Option<Encoding> {
     let mut f = fs::File::open(p).ok()?;
-    let mut head = [0u8; 512];
+    let mut head = [0u8; 8];
+    let n = read_up_to(&mut f, &mut head).ok()?;
+    let enc = archive::detect(&head[..n]);
+    // Docker's `isArchivePath`: a local file is extracted when, once decompressed, it opens as a
+    // tar (its first header reads).
+    let f = fs::File::open(p).ok()?;
+    let mut block = [0u8; 512];
+    let n = read_up_to(&mut archive::decompress(enc, f), &mut block).ok()?;
+    let ustar = n >= 262 && &block[257..262] == b"ustar";
+    (ustar || (n == 512 && tar_checksum_ok(&block))).then_some(enc)
+}
+
+/// Reads until `buf` is full or the stream ends; how many bytes came.
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
-    while n < head.len() {
-        match f.read(&mut head[n..]) {
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
-            Err(_) => return None,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
-    if n >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-        return Some(true);
-    }
-    if n >= 262 && &head[257..262] == b"ustar" {
-        return Some(false);
-    }
-    None
+    Ok(n)
+}
+
+/// Whether a 512-byte block is a tar header with a right checksum (a v7 header has no magic).
+fn tar_checksum_ok(block: &[u8; 512]) -> bool {
+    let field = String::from_utf8_lossy(&block[148..156]);
+    let Ok(stored) = u32::from_str_radix(field.trim_matches([' ', '\0']), 8) else {
+        return false;
+    };
+    let sum: u32 = block[..148]
+        .iter()
+        .chain(&block[156..])
+        .map(|b| *b as u32)
+        .sum::<u32>()
+        + 8 * b' ' as u32;
+    sum == stored
 }
 
 /// One source of a COPY/ADD: its path in the context (or the source image) and its hash.
@@ -1519,7 +1543,7 @@ impl<'a> Builder<'a> {
                     None
                 };
                 match extract {
-                    Some(gz) => self.extract(&mut t, &s.real, gz, &base),
+                    Some(enc) => self.extract(&mut t, &s.real, enc, &base),
                     None => self.copy_entry(&mut t, &s.real, &target, owner),
                 }
             };
@@ -1591,14 +1615,9 @@ impl<'a> Builder<'a> {
     }
 
     /// ADD of a local archive: its entries under `base`.
-    fn extract(&self, t: &mut LayerTar, real: &Path, gz: bool, base: &str) -> io::Result<()> {
+    fn extract(&self, t: &mut LayerTar, real: &Path, enc: Encoding, base: &str) -> io::Result<()> {
         let f = fs::File::open(real)?;
-        let input: Box<dyn Read> = if gz {
-            Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::new(f)))
-        } else {
-            Box::new(io::BufReader::new(f))
-        };
-        let mut archive = tar::Archive::new(input);
+        let mut archive = tar::Archive::new(archive::decompress(enc, f));
         if !base.is_empty() {
             t.parents(&format!("{base}/x"))?;
             t.dir(base, 0o755, t.mtime, (0, 0))?;

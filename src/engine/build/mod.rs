@@ -23,7 +23,9 @@
 //! - `COPY`/`ADD` content hashes (`file:<hash>`) are sha256 over each file's mode and bytes
 //!   (directories: over their sorted entries), not Docker's tarsum, so the hex differs from
 //!   Docker's for the same file; equal content still gives equal hashes (and cache hits).
-//! - `ADD` extracts plain and gzip tar archives; bzip2 and xz archives are copied as files.
+//!
+//! `ADD` extracts local tar archives, plain, gzip, bzip2 or xz, as Docker 20.10 does (a file is an
+//! archive when it opens as a tar once decompressed).
 
 pub mod cache;
 pub mod context;
