@@ -178,8 +178,8 @@ pub fn decompress<R: Read>(enc: Encoding, r: R) -> Decoder<R> {
     let buffered = || io::BufReader::with_capacity(1 << 20, r);
     match enc {
         Encoding::Plain => Decoder::Plain(buffered()),
-        Encoding::Gzip => Decoder::Gzip(flate2::read::MultiGzDecoder::new(buffered())),
-        Encoding::Bzip2 => Decoder::Bzip2(bzip2::read::MultiBzDecoder::new(buffered())),
+        Encoding::Gzip => Decoder::Gzip(Box::new(flate2::read::MultiGzDecoder::new(buffered()))),
+        Encoding::Bzip2 => Decoder::Bzip2(Box::new(bzip2::read::MultiBzDecoder::new(buffered()))),
         Encoding::Xz => Decoder::Xz(Box::new(lzma_rust2::XzReader::new(buffered(), true))),
     }
 }
@@ -187,9 +187,9 @@ pub fn decompress<R: Read>(enc: Encoding, r: R) -> Decoder<R> {
 /// A decompressing reader (an enum rather than a box, so it is `Send` when its source is).
 pub enum Decoder<R: Read> {
     Plain(io::BufReader<R>),
-    Gzip(flate2::read::MultiGzDecoder<io::BufReader<R>>),
-    Bzip2(bzip2::read::MultiBzDecoder<io::BufReader<R>>),
-    // Boxed: the xz decoder's state is large.
+    // Decoder states are large; boxed, the enum stays the size of a buffered reader.
+    Gzip(Box<flate2::read::MultiGzDecoder<io::BufReader<R>>>),
+    Bzip2(Box<bzip2::read::MultiBzDecoder<io::BufReader<R>>>),
     Xz(Box<lzma_rust2::XzReader<io::BufReader<R>>>),
 }
 
