@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use super::args::{Flag, Kind, Parsed};
 use super::commands::{flag, with_default};
 use super::format::human::{go_time_string, human_duration, human_size3};
-use super::format::template::go_quote;
+use super::format::template::{Method, Template, go_quote};
 use super::image::ellipsis;
 use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
@@ -1626,6 +1626,10 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
         .count();
     Row {
         type_name: "*formatter.ContainerContext",
+        methods: vec![(
+            "Label",
+            Method::Lookup(c.config.labels.clone().unwrap_or_default()),
+        )],
         fields: vec![
             (
                 "ID",
@@ -1639,8 +1643,11 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
             ("Command", command_text(c, trunc)),
             (
                 "CreatedAt",
+                // The API's `Created` is whole seconds.
                 c.created
                     .parse::<Timestamp>()
+                    .ok()
+                    .and_then(|t| Timestamp::from_second(t.as_second()).ok())
                     .map(go_time_string)
                     .unwrap_or_default(),
             ),
@@ -1676,15 +1683,51 @@ fn filters_of(p: &Parsed) -> Filters {
     f
 }
 
+/// docker/cli's check of a `ps --format` before it asks the daemon: the template must parse,
+/// and run against an empty `ContainerContext`. Returns whether it reads `.Size` (then sizes are
+/// computed, as `-s` would). docker/cli notes every `Size()` call; `{{json .}}` calls them all.
+fn ps_check_format(format: &str) -> Result<bool, Fail> {
+    let tmpl = Template::parse(format)
+        .map_err(|e| Fail::plain(format!("failed to parse template: {e}")))?;
+    let probe = Row {
+        type_name: "*formatter.ContainerContext",
+        methods: vec![("Label", Method::Lookup(BTreeMap::new()))],
+        fields: vec![
+            ("ID", String::new()),
+            ("Image", "<no image>".into()),
+            ("Command", "\"\"".into()),
+            ("CreatedAt", "1970-01-01 00:00:00 +0000 UTC".into()),
+            ("RunningFor", "55 years ago".into()),
+            ("Ports", String::new()),
+            ("Status", String::new()),
+            ("Size", "0B".into()),
+            ("Names", String::new()),
+            ("Labels", String::new()),
+            ("Mounts", String::new()),
+            ("Networks", String::new()),
+            ("State", String::new()),
+            ("LocalVolumes", "0".into()),
+        ],
+    };
+    tmpl.execute(&probe.to_value(format.contains("json")))
+        .map_err(|e| Fail::plain(format!("failed to execute template: {e}")))?;
+    Ok(format.contains(".Size") || format.contains("json ."))
+}
+
 pub(super) fn ps(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let mut limit = p.int("last").filter(|n| *n > 0).map(|n| n as usize);
     if p.bool("latest") {
         limit = Some(1);
     }
+    let format_given = p.str("format").filter(|f| !f.is_empty());
+    let size_used = match format_given {
+        Some(f) => ps_check_format(f)?,
+        None => false,
+    };
     let opts = ListOptions {
         all: p.bool("all"),
         limit,
-        size: p.bool("size"),
+        size: p.bool("size") || size_used,
         filters: filters_of(p),
     };
     let list = engine.containers_list(&opts)?;
@@ -1700,7 +1743,7 @@ pub(super) fn ps(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let format = if p.bool("quiet") {
         "{{.ID}}".to_string()
     } else {
-        match p.str("format").filter(|f| !f.is_empty()) {
+        match format_given {
             Some(f) => f.to_string(),
             None if p.bool("size") => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}".to_string(),
             None => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}".to_string(),

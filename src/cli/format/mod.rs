@@ -19,7 +19,8 @@ pub mod table;
 pub mod template;
 
 pub use template::{
-    ErrorPhase, ExecOptions, FuncSet, Shape, Stringer, Struct, Template, TemplateError, Value,
+    ErrorPhase, ExecOptions, FuncSet, Method, Shape, Stringer, Struct, Template, TemplateError,
+    Value,
 };
 
 /// The directive that asks for a header row and aligned columns.
