@@ -1956,7 +1956,7 @@ pub(super) fn commit(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
         reference: p.args.get(1).cloned(),
         author: p.str("author").unwrap_or("").to_string(),
         message: p.str("message").unwrap_or("").to_string(),
-        config: None,
+        changes: p.list("change"),
         pause: !p.given("pause") || p.bool("pause"),
     };
     let id = engine.container_commit(&p.args[0], &req)?;
