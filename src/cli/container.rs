@@ -674,10 +674,13 @@ fn run_fail(msg: impl std::fmt::Display, code: i32) -> Fail {
 /// The engine's error for a run: a start failure is one line with its own code (126/127), the
 /// rest go through `run_fail` with the daemon prefix.
 fn run_engine_fail(e: Error) -> Fail {
-    if let Error::Runtime(RuntimeError::StartFailed { code, .. }) = &e {
+    if let Error::Runtime(
+        r @ (RuntimeError::StartFailed { .. } | RuntimeError::VolumeMount { .. }),
+    ) = &e
+    {
         return Fail {
             message: format!("docker: Error response from daemon: {e}."),
-            code: *code,
+            code: r.run_exit_code(),
             blank_stdout_line: false,
         };
     }

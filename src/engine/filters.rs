@@ -199,6 +199,19 @@ impl Filters {
         }
     }
 
+    /// `Match`: true when a value equals `source` or, read as a regular expression, matches
+    /// somewhere in it (a value that is not a valid expression is skipped, as in Go). An absent
+    /// key matches nothing; callers test [`Filters::contains`] first, as dockerd does.
+    pub fn match_regex(&self, key: &str, source: &str) -> bool {
+        let Some(values) = self.fields.get(key) else {
+            return false;
+        };
+        values.contains(source)
+            || values
+                .iter()
+                .any(|v| regex::Regex::new(v).is_ok_and(|re| re.is_match(source)))
+    }
+
     /// `docker images`' `dangling=`: `true` or `false` exactly (`true` wins when both are
     /// given); anything else is `Invalid filter 'dangling=[…]'`. `None` when absent.
     pub fn exact_bool(&self, key: &str) -> Result<Option<bool>, FilterError> {
@@ -999,7 +1012,7 @@ fn time_quote(s: &str) -> String {
 }
 
 /// Go's `%q` (`strconv.Quote`) for the texts that reach us.
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     use fmt::Write as _;
     let mut out = String::from("\"");
     for c in s.chars() {

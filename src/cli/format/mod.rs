@@ -4,6 +4,7 @@
 //! - [`template`]: the Go template engine and the [`Value`] model commands feed it.
 //! - [`table`]: Go's `tabwriter` as docker/cli configures it.
 //! - [`human`]: go-units sizes and durations, Go's time and `%g` formatting.
+//! - [`sortorder`]: the natural order some listings are sorted in.
 //! - this module: docker/cli's `formatter.Context` — the `table` directive, `\t`/`\n`
 //!   escapes, one line per row, and the header row ([`render`]).
 //!
@@ -15,6 +16,7 @@
 //! know any command.
 
 pub mod human;
+pub mod sortorder;
 pub mod table;
 pub mod template;
 

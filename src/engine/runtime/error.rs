@@ -84,6 +84,17 @@ pub enum RuntimeError {
         "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {message}: unknown"
     )]
     StartFailed { message: String, code: i32 },
+    /// A `type=none,o=bind` volume whose `device` is not there (the local driver's mount fails).
+    #[error(
+        "error while mounting volume '{path}': failed to mount local volume: mount {device}:{path}, flags: {flags:#x}{data}: no such file or directory"
+    )]
+    VolumeMount {
+        path: String,
+        device: String,
+        flags: u32,
+        /// `, data: …` when the mount options had some beyond the flags.
+        data: String,
+    },
     #[error(
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
     )]
@@ -122,10 +133,12 @@ impl RuntimeError {
     }
 
     /// The exit status `docker run`/`start` report for this error (126/127 for a command that
-    /// cannot be started, else 125).
+    /// cannot be started or a mount source that is missing, else 125).
     pub fn run_exit_code(&self) -> i32 {
         match self {
             RuntimeError::StartFailed { code, .. } => *code,
+            // docker/cli reports "no such file or directory" start errors as 127.
+            RuntimeError::VolumeMount { .. } => 127,
             _ => 125,
         }
     }

@@ -118,6 +118,7 @@ impl Engine {
     ) -> super::super::Result<()> {
         let c = self.containers().load(id)?;
         self.check_ports(&c)?;
+        self.check_volume_mounts(&c)?;
         let store = self.containers();
         // A supervisor still finishing (a stop just recorded) must be gone before a new one.
         wait_supervisor_gone(&store.shim_lock_path(&c.id), KILL_GRACE);
@@ -181,6 +182,14 @@ impl Engine {
     }
 
     /// Refuses to start a container whose published host ports are taken.
+    /// Every volume the container mounts can be mounted (a bind volume's directory exists).
+    fn check_volume_mounts(&self, c: &Container) -> Result<(), RuntimeError> {
+        for m in c.mount_points.values().filter(|m| m.kind == "volume") {
+            self.volume_mount_source(&m.name)?;
+        }
+        Ok(())
+    }
+
     fn check_ports(&self, c: &Container) -> Result<(), RuntimeError> {
         let others: Vec<Container> = self
             .containers()
@@ -232,6 +241,7 @@ impl Engine {
     ) -> super::super::Result<i32> {
         let c = self.container(id)?;
         self.check_ports(&c)?;
+        self.check_volume_mounts(&c)?;
         let store = self.containers();
         let lock_path = store.shim_lock_path(&c.id);
         let Some(lock) = ShimLock::try_take(&lock_path) else {

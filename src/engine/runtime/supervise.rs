@@ -144,10 +144,21 @@ impl Engine {
     fn spec_mounts(&self, c: &Container) -> Vec<Mount> {
         c.mount_points
             .values()
-            .map(|m| Mount {
-                source: self.paths().home().join(m.source.trim_start_matches('/')),
-                destination: m.destination.clone(),
-                read_only: !m.rw,
+            .map(|m| {
+                let (source, opts_ro) = match m.kind.as_str() {
+                    "volume" => self
+                        .volume_mount_source(&m.name)
+                        .unwrap_or_else(|_| (self.volume_data(&m.name), false)),
+                    _ => (
+                        self.paths().home().join(m.source.trim_start_matches('/')),
+                        false,
+                    ),
+                };
+                Mount {
+                    source,
+                    destination: m.destination.clone(),
+                    read_only: !m.rw || opts_ro,
+                }
             })
             .collect()
     }
