@@ -24,7 +24,7 @@ use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
-use crate::engine::runtime::{logs, tty, volumes};
+use crate::engine::runtime::{logs, network, tty, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -671,19 +671,32 @@ fn run_fail(msg: impl std::fmt::Display, code: i32) -> Fail {
     }
 }
 
-/// The engine's error for a run: a start failure is one line with its own code (126/127), the
-/// rest go through `run_fail` with the daemon prefix.
-fn run_engine_fail(e: Error) -> Fail {
-    if let Error::Runtime(
-        r @ (RuntimeError::StartFailed { .. } | RuntimeError::VolumeMount { .. }),
-    ) = &e
+/// An error from starting the container `docker run` made: docker/cli reports it without the
+/// help line, exiting 127 for "no such file or directory", 126 for "permission denied" and
+/// 125 otherwise (`runStartContainerErr`).
+fn run_start_fail(e: Error) -> Fail {
+    let message = format!("Error response from daemon: {e}");
+    let code = if let Error::Runtime(r @ RuntimeError::StartFailed { .. }) = &e {
+        r.run_exit_code()
+    } else if message.contains("executable file not found")
+        || message.contains("no such file or directory")
     {
-        return Fail {
-            message: format!("docker: Error response from daemon: {e}."),
-            code: r.run_exit_code(),
-            blank_stdout_line: false,
-        };
+        127
+    } else if message.contains("permission denied") {
+        126
+    } else {
+        125
+    };
+    Fail {
+        message: format!("docker: {}.", message.strip_suffix('.').unwrap_or(&message)),
+        code,
+        blank_stdout_line: false,
     }
+}
+
+/// An error from creating the container `docker run` asked for: with the daemon prefix and
+/// docker/cli's help line.
+fn run_engine_fail(e: Error) -> Fail {
     run_fail(format!("Error response from daemon: {e}"), 125)
 }
 
@@ -896,6 +909,10 @@ fn create_request(
         .map(str::to_string);
     req.user = p.str("user").map(str::to_string);
     req.stop_signal = p.str("stop-signal").map(str::to_string);
+    req.network = p
+        .str("network")
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
     req.stop_timeout = p.int("stop-timeout");
     let restart = p.str("restart").unwrap_or("");
     req.restart = match RestartPolicy::parse(restart) {
@@ -1062,7 +1079,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     let id = create_with_pull(engine, &req, io, &|e| run_engine_fail(e))?;
     if detach {
-        engine.container_start(&id).map_err(run_engine_fail)?;
+        engine.container_start(&id).map_err(run_start_fail)?;
         out(io, &format!("{id}\n"));
         return Ok(0);
     }
@@ -1071,7 +1088,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     if terminal && req.tty {
         // The container runs under its supervisor on a pseudo-terminal, so Ctrl-P Ctrl-Q can
         // leave it running and `docker attach` can come back to it.
-        engine.container_start_held(&id).map_err(run_engine_fail)?;
+        engine.container_start_held(&id).map_err(run_start_fail)?;
         return tty_session(engine, &id, io, req.stdin_open, false);
     }
     let stdin = if req.stdin_open && !terminal {
@@ -1092,7 +1109,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     };
     let code = engine
         .container_run_attached(&id, &mut attach)
-        .map_err(run_engine_fail)?;
+        .map_err(run_start_fail)?;
     Ok(code)
 }
 
@@ -1541,7 +1558,7 @@ pub fn command_text(c: &Container, trunc: bool) -> String {
 
 /// The PORTS column: published bindings, then exposed ports without one (running only).
 pub fn ports_text(c: &Container) -> String {
-    if !c.state.running || c.state.restarting {
+    if !c.state.running || c.state.restarting || !network::on_bridge(c) {
         return String::new();
     }
     let mut parts: Vec<(u32, String)> = Vec::new();
@@ -1671,7 +1688,12 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
             ("Names", c.short_name().to_string()),
             ("Labels", labels),
             ("Mounts", mounts.join(",")),
-            ("Networks", "bridge".into()),
+            (
+                "Networks",
+                network::network_of(c)
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_default(),
+            ),
             ("State", c.state.status().to_string()),
             ("LocalVolumes", volumes.to_string()),
         ],

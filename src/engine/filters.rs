@@ -30,6 +30,9 @@ pub enum FilterError {
     /// An unknown key (`Invalid filter 'foo'`) or a bad value (`Invalid filter 'dangling=[yes]'`).
     #[error("{}", invalid_text(key, value.as_deref()))]
     Invalid { key: String, value: Option<String> },
+    /// A value that must be an integer (`exited=`), in Go's `strconv.Atoi` words.
+    #[error("{}", atoi_text(.0))]
+    NotAnInteger(String),
     /// A key that may be given once was given several times.
     #[error("more than one {key} filter specified")]
     MoreThanOne { key: String },
@@ -70,6 +73,17 @@ impl FilterError {
     pub fn kind(&self) -> super::ErrorKind {
         super::ErrorKind::InvalidArgument
     }
+}
+
+/// Go's `strconv.Atoi` error: digits too many for an int are out of range, the rest bad syntax.
+fn atoi_text(value: &str) -> String {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        "value out of range"
+    } else {
+        "invalid syntax"
+    };
+    format!("strconv.Atoi: parsing {}: {why}", go_quote(value))
 }
 
 fn invalid_text(key: &str, value: Option<&str>) -> String {

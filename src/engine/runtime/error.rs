@@ -45,6 +45,13 @@ pub enum RuntimeError {
     AttachPaused,
     #[error("You cannot attach to a restarting container, wait until it is running")]
     AttachRestarting,
+    /// A `before=`/`since=` filter naming no container (the daemon's memdb wording).
+    #[error("no such container {0}")]
+    NoSuchFilterContainer(String),
+    #[error("network {0} not found")]
+    NetworkNotFound(String),
+    #[error("cannot join network of a non running container: {0}")]
+    JoinStoppedNetwork(String),
     #[error("No command specified")]
     NoCommand,
     #[error("invalid restart policy format")]
@@ -111,7 +118,9 @@ impl RuntimeError {
     pub fn kind(&self) -> ErrorKind {
         use RuntimeError::*;
         match self {
-            NoSuchContainer(_) => ErrorKind::NotFound,
+            NoSuchContainer(_) | NoSuchFilterContainer(_) | NetworkNotFound(_) => {
+                ErrorKind::NotFound
+            }
             NameConflict { .. }
             | RenameSameName
             | NotRunning(_)
@@ -125,7 +134,8 @@ impl RuntimeError {
             | AttachPaused
             | AttachRestarting
             | PortAllocated { .. }
-            | PortInUse { .. } => ErrorKind::Conflict,
+            | PortInUse { .. }
+            | JoinStoppedNetwork(_) => ErrorKind::Conflict,
             DaemonDown => ErrorKind::Unavailable,
             Io { .. } | Corrupt { .. } | Spawn(_) => ErrorKind::Internal,
             _ => ErrorKind::InvalidArgument,

@@ -38,6 +38,7 @@ pub mod inspect;
 pub mod launch;
 pub mod logs;
 pub mod names;
+pub mod network;
 pub mod ops;
 pub mod record;
 pub mod restart;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::super::Engine;
 use super::error::RuntimeError;
+use super::network;
 use super::record::{Container, ShimLock};
 use super::supervise::{Attach, wait_supervisor_gone};
 use super::sys::parse_signal;
@@ -117,6 +118,7 @@ impl Engine {
         hold: bool,
     ) -> super::super::Result<()> {
         let c = self.containers().load(id)?;
+        self.check_network(&c)?;
         self.check_ports(&c)?;
         self.check_volume_mounts(&c)?;
         let store = self.containers();
@@ -190,12 +192,16 @@ impl Engine {
         Ok(())
     }
 
+    /// Published ports are free (only the bridge publishes them).
     fn check_ports(&self, c: &Container) -> Result<(), RuntimeError> {
+        if !network::on_bridge(c) {
+            return Ok(());
+        }
         let others: Vec<Container> = self
             .containers()
             .list()
             .into_iter()
-            .filter(|o| o.id != c.id && o.state.running)
+            .filter(|o| o.id != c.id && o.state.running && network::on_bridge(o))
             .collect();
         for bindings in c.host_config.port_bindings.values() {
             for b in bindings {
@@ -240,6 +246,7 @@ impl Engine {
         attach: &mut Attach<'_>,
     ) -> super::super::Result<i32> {
         let c = self.container(id)?;
+        self.check_network(&c)?;
         self.check_ports(&c)?;
         self.check_volume_mounts(&c)?;
         let store = self.containers();

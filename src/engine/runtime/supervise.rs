@@ -27,6 +27,7 @@ use super::super::Engine;
 use super::error::RuntimeError;
 use super::launch::{launcher, spawn_error};
 use super::logs::{LineSplitter, LogWriter};
+use super::network;
 use super::record::{Container, ShimLock, ZERO_TIME};
 use super::restart::{self, Decision, Exit};
 use super::spec::{Mount, ProcessSpec, status};
@@ -134,7 +135,12 @@ impl Engine {
             hostname: c.config.hostname.clone(),
             tty: c.config.tty,
             stdin_open: c.config.open_stdin,
-            ports: c.host_config.port_bindings.clone(),
+            // Only the bridge publishes ports (host mode discards them, none has no network).
+            ports: if network::on_bridge(c) {
+                c.host_config.port_bindings.clone()
+            } else {
+                Default::default()
+            },
             labels: c.config.labels.clone().unwrap_or_default(),
             mounts: self.spec_mounts(c),
             start_error: Some(store.start_error_path(&c.id)),
@@ -183,7 +189,7 @@ impl Engine {
         c.state.error.clear();
         c.state.started_at = now_string(self);
         c.has_been_started_before = true;
-        if c.ip_address.is_empty() {
+        if c.ip_address.is_empty() && network::on_bridge(&c) {
             c.ip_address = (2..=254)
                 .map(|n| format!("172.17.0.{n}"))
                 .find(|ip| !used.contains(ip))
