@@ -118,7 +118,14 @@ impl Engine {
             }
         }
         let mut all = self.containers().list();
-        all.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        // By time, not by text: RFC 3339 strings with fractions of different lengths do not sort.
+        let created = |c: &Container| c.created.parse::<jiff::Timestamp>().ok();
+        all.sort_by(|a, b| {
+            created(b)
+                .cmp(&created(a))
+                .then_with(|| b.created.cmp(&a.created))
+                .then(b.id.cmp(&a.id))
+        });
         let mut before = filter_container(&all, f, "before")?;
         let since = filter_container(&all, f, "since")?;
         let snap = if f.contains("ancestor") {
