@@ -328,3 +328,31 @@ fn a_bind_volume_is_its_device_directory() {
     // Volumes with driver options are never pruned (dockerd takes them as not really local).
     assert_eq!(ok(&t, "volume prune -f"), "Total reclaimed space: 0B\n");
 }
+
+/// `docker system prune --volumes` prunes volumes after containers (filters and all), and
+/// refuses `until=` with `--volumes` before asking, as docker/cli does.
+#[test]
+fn system_prune_volumes() {
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    ok(&t, "volume create sv1");
+    ok(&t, "volume create --label keep=1 sv2");
+    ok(&t, "run --name sp1 -v pv1:/x busybox true");
+    let id = ok(&t, "inspect -f '{{.Id}}' sp1");
+    assert_eq!(
+        ok(&t, "system prune --volumes -f --filter label!=keep=1"),
+        format!(
+            "Deleted Containers:\n{id}\nDeleted Volumes:\npv1\nsv1\n\nTotal reclaimed space: 0B\n"
+        )
+    );
+    assert_eq!(ok(&t, "volume ls -q"), "sv2\n");
+    let (out, err, code) = run(&t, "system prune --volumes --filter until=1h");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR: The \"until\" filter is not supported with \"--volumes\"\n",
+            1
+        )
+    );
+}
