@@ -122,6 +122,9 @@ fn ps_format_checks_and_labels() {
         "ps --format '{{.Label 1}}'",
         "ps --format '{{.Names}} {{.Size}}'",
         "ps --format '{{.CreatedAt}}'",
+        "ps -q --format '{{.Names}}'",
+        "ps -q --format table",
+        "ps -q --format raw",
     ];
     snapshot!("ps_format_checks", t.transcript(&lines));
 }

@@ -1708,6 +1708,22 @@ fn filters_of(p: &Parsed) -> Filters {
     f
 }
 
+/// docker/cli's `NewContainerFormat`: the `table` and `raw` keys (`-q` and `-s` shape them);
+/// any other format is used as it is, `-q` or not.
+fn ps_format(source: &str, quiet: bool, size: bool) -> String {
+    const TABLE: &str = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    const RAW: &str = "container_id: {{.ID}}\nimage: {{.Image}}\ncommand: {{.Command}}\ncreated_at: {{.CreatedAt}}\nstate: {{- pad .State 1 0}}\nstatus: {{- pad .Status 1 0}}\nnames: {{.Names}}\nlabels: {{- pad .Labels 1 0}}\nports: {{- pad .Ports 1 0}}\n";
+    match source {
+        "table" if quiet => "{{.ID}}".into(),
+        "table" if size => format!("{TABLE}\t{{{{.Size}}}}"),
+        "table" => TABLE.into(),
+        "raw" if quiet => "container_id: {{.ID}}".into(),
+        "raw" if size => format!("{RAW}size: {{{{.Size}}}}\n"),
+        "raw" => RAW.into(),
+        other => other.into(),
+    }
+}
+
 /// docker/cli's check of a `ps --format` before it asks the daemon: the template must parse,
 /// and run against an empty `ContainerContext`. Returns whether it reads `.Size` (then sizes are
 /// computed, as `-s` would). docker/cli notes every `Size()` call; `{{json .}}` calls them all.
@@ -1765,15 +1781,11 @@ pub(super) fn ps(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             ps_row(&s.container, now, trunc, size)
         })
         .collect();
-    let format = if p.bool("quiet") {
-        "{{.ID}}".to_string()
-    } else {
-        match format_given {
-            Some(f) => f.to_string(),
-            None if p.bool("size") => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}".to_string(),
-            None => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}".to_string(),
-        }
-    };
+    let format = ps_format(
+        format_given.unwrap_or("table"),
+        p.bool("quiet"),
+        p.bool("size"),
+    );
     let text = render(&format, &rows, PS_HEADERS)?;
     out(io, &text);
     Ok(0)
