@@ -38,3 +38,93 @@ fn container_lifecycle_transcript() {
     ];
     snapshot!("container_lifecycle", t.transcript(&lines));
 }
+
+/// `docker ps --filter before= since= volume= network=` and the `--network` modes they read,
+/// as Docker 20.10.24 answered the same lines (its containers need `--network none` or `host`;
+/// `p6` here is on the default bridge, which that engine had no interface for).
+#[test]
+fn ps_filters_transcript() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull -q busybox").2, 0);
+    std::fs::create_dir_all(t.home.path().join("tmp/cgb")).unwrap();
+    for line in [
+        "run --network none --name p1 -v pv1:/data busybox true",
+        "run -d --network host --name p2 -v /tmp/cgb:/b busybox sleep 60",
+        "run -d --network none --name p3 -v /anon busybox sleep 60",
+        "create --network none --name p4 busybox true",
+        "run -d --network none --name p5 busybox sleep 60",
+        "run -d --name p6 busybox sleep 60",
+    ] {
+        let (_, err, code) = t.docker(line);
+        assert_eq!(code, 0, "{line}: {err}");
+    }
+    let p3 = t.docker("inspect -f '{{.Id}}' p3").0.trim().to_string();
+    let short = &p3[..12];
+    let lines = [
+        "ps -a --format '{{.Names}}|{{.Networks}}|{{.Mounts}}|{{.Ports}}'".to_string(),
+        "ps --filter before=p5 --format '{{.Names}}'".into(),
+        "ps --filter before=p3 --format '{{.Names}}'".into(),
+        "ps -a --filter before=p3 --format '{{.Names}}'".into(),
+        "ps --filter since=p1 --format '{{.Names}}'".into(),
+        "ps -a --filter since=p3 --format '{{.Names}}'".into(),
+        "ps -a --filter before=p4 --filter since=p1 --format '{{.Names}}'".into(),
+        "ps -a --filter before=/p3 --format '{{.Names}}'".into(),
+        format!("ps -a --filter before={p3} --format '{{{{.Names}}}}'"),
+        format!("ps -a --filter before={short}"),
+        "ps --filter before=nope".into(),
+        "ps --filter since=nope".into(),
+        "ps -a --filter before=p3 -n 1 --format '{{.Names}}'".into(),
+        "ps --filter since=p1 -n 1 --format '{{.Names}}'".into(),
+        "ps -a --filter volume=pv1 --format '{{.Names}}'".into(),
+        "ps -a --filter volume=/data --format '{{.Names}}'".into(),
+        "ps --filter volume=/b --format '{{.Names}}'".into(),
+        "ps --filter volume=/tmp/cgb --format '{{.Names}}'".into(),
+        "ps --filter volume=/anon --format '{{.Names}}'".into(),
+        "ps -a --filter volume=nope --format '{{.Names}}'".into(),
+        "ps -a --filter volume=pv1 --filter volume=/b --format '{{.Names}}'".into(),
+        "ps -a --filter network=none --format '{{.Names}}'".into(),
+        "ps --filter network=host --format '{{.Names}}'".into(),
+        "ps -a --filter network=bridge --format '{{.Names}}'".into(),
+        "ps -a --filter network=9433 --format '{{.Names}}'".into(),
+        "ps -a --filter network=nope --format '{{.Names}}'".into(),
+        "ps --filter network=none --filter network=host --format '{{.Names}}'".into(),
+        "ps -a --filter exited=x".into(),
+        "inspect -f '{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}' p4".into(),
+        "inspect -f '{{.HostConfig.NetworkMode}} {{.NetworkSettings.SandboxKey}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.NetworkID}}{{end}}' p2".into(),
+        "inspect -f '{{.NetworkSettings.IPAddress}} {{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}}{{end}}' p6".into(),
+        "run --network foo busybox true".into(),
+        "run --network container:nope busybox true".into(),
+        "run -d --network container:p5 --name p7 busybox sleep 60".into(),
+        "inspect -f '{{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}} {{.NetworkSettings.SandboxID}}|' p7".into(),
+        "stop -t 0 p3".into(),
+        "run --network container:p3 busybox true".into(),
+    ];
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    snapshot!("ps_filters", t.transcript(&lines));
+}
+
+/// `docker ps --format`: docker/cli's check against an empty context before it lists (so a
+/// bad template fails with no containers too), `.Size` turning sizes on, and `Label "k"` with
+/// its table header — Docker 20.10.24's texts.
+#[test]
+fn ps_format_checks_and_labels() {
+    let t = TestContext::new();
+    assert_eq!(t.docker("pull -q busybox").2, 0);
+    let lines = [
+        "ps --format '{{.Nope}}'",
+        "ps --format '{{.Names'",
+        "ps --format '{{slice .ID 0 5}}'",
+        "ps --format '{{.Label}}'",
+        "run -d --label a-b_c=1 --label org.x.seed=bench --name lb busybox sleep 60",
+        "ps --format '{{.Names}}|{{.Label \"org.x.seed\"}}|{{.Label \"nope\"}}|'",
+        "ps --format 'table {{.Names}}\\t{{.Label \"org.x.seed\"}}\\t{{.Label \"a-b_c\"}}'",
+        "ps --format '{{\"org.x.seed\" | .Label}} {{.Labels}}'",
+        "ps --format '{{.Label 1}}'",
+        "ps --format '{{.Names}} {{.Size}}'",
+        "ps --format '{{.CreatedAt}}'",
+        "ps -q --format '{{.Names}}'",
+        "ps -q --format table",
+        "ps -q --format raw",
+    ];
+    snapshot!("ps_format_checks", t.transcript(&lines));
+}

@@ -218,3 +218,141 @@ fn volume_commands_read_as_docker() {
     let help = ok(&t, "volume ls --help");
     assert!(help.contains("Aliases:\n  ls, list\n"), "{help}");
 }
+
+/// `volume create --label/-o/-d`, labels and options in `inspect`, `ls --format` (docker/cli's
+/// volume context, `Label` included) and `--filter label=`, natural ordering, and `prune
+/// --filter label=` / `label!=`, as Docker 20.10.24 answered the same lines.
+#[test]
+fn volume_labels_options_formats_and_filters() {
+    let t = TestContext::new();
+    for line in [
+        "volume create --label a=1 --label b cgv1",
+        "volume create -d local -o type=tmpfs -o device=tmpfs -o o=size=10m cgv2",
+        "volume create cgv3",
+        "volume create --label k= cgv12",
+        "volume create --label c=3 --label a=1 cgv14",
+        "volume create Zed",
+        "volume create cg_a9",
+        "volume create cg_a10",
+    ] {
+        ok(&t, line);
+    }
+    let text = t.transcript(&[
+        "volume ls",
+        "volume inspect cgv1 cgv2",
+        "volume inspect -f '{{json .Labels}} {{json .Options}}' cgv3",
+        "volume create -o foo=bar bad1",
+        "volume create -o type=tmpfs bad1",
+        "volume create -o device=x bad1",
+        "volume create -o o=x bad1",
+        "volume create -o size=1g bad1",
+        "volume create -o type=tmpfs,device=tmpfs bad1",
+        "volume create -o nokey bad1",
+        "volume create --label =x bad1",
+        "volume create --label ' a =1' bad1",
+        "volume create -d nope bad1",
+        "volume create -d nope x",
+        "volume ls --filter name=cgv1 --format '{{.Name}}'",
+        "volume ls --filter name=cgv1 --format 'table {{.Name}}\\t{{.Driver}}\\t{{.Scope}}\\t{{.Mountpoint}}\\t{{.Labels}}\\t{{.Links}}\\t{{.Size}}'",
+        "volume ls --filter name=cgv1 --format '{{.Name}} {{.Label \"a\"}}|{{.Label \"nope\"}}|'",
+        "volume ls --filter name=cgv1 --format 'table {{.Name}}\\t{{.Label \"a\"}}'",
+        "volume ls --filter name=cgv1 --format '{{json .}}'",
+        "volume ls --filter name=cgv1 --format table",
+        "volume ls --filter name=cgv1 -q --format '{{.Driver}} {{.Name}}'",
+        "volume ls --format '{{.Nope}}'",
+        "volume ls --format '{{.Label}}'",
+        "volume ls --format '{{.Label 1}}'",
+        "volume ls --format '{{.Name'",
+        "volume ls --filter label=a",
+        "volume ls --filter label=a=1 --filter label=c",
+        "volume ls --filter label=b=",
+        "volume ls --filter label=nope",
+        "volume ls --filter 'label!=a'",
+        "volume ls --filter driver=nope",
+        "volume ls --filter dangling=yes",
+        "volume ls --filter 'name=^cg_a.$'",
+        "volume prune -f --filter until=1h",
+        "volume prune -f --filter label=a",
+        "volume prune -f --filter 'label!=k'",
+        "volume ls",
+        "volume prune -f",
+        "volume ls -q",
+    ]);
+    drydock::snapshot!("volume_labels_and_formats", redact_time(&text));
+}
+
+/// A `local` volume with `type=none,o=bind,device=DIR` is that host directory in containers
+/// (the exam's way to put a volume on a chosen path); a missing DIR fails at start, as the
+/// local driver's mount does.
+#[test]
+fn a_bind_volume_is_its_device_directory() {
+    let t = ctx();
+    let site = t.home.path().join("srv/site");
+    fs::create_dir_all(&site).unwrap();
+    fs::write(site.join("index.html"), "hello\n").unwrap();
+    ok(
+        &t,
+        "volume create --driver local -o type=none -o device=/srv/site -o o=bind site",
+    );
+    assert_eq!(
+        ok(&t, "run --rm -v site:/web busybox cat /web/index.html"),
+        "hello\n"
+    );
+    ok(
+        &t,
+        "run --rm -v site:/web busybox sh -c 'echo new > /web/n.txt'",
+    );
+    assert_eq!(fs::read_to_string(site.join("n.txt")).unwrap(), "new\n");
+    // The volume's own directory stays empty.
+    let data = t.home.path().join("var/lib/docker/volumes/site/_data");
+    assert_eq!(fs::read_dir(&data).unwrap().count(), 0);
+    ok(
+        &t,
+        "volume create -o type=none -o device=/srv/site -o o=bind,ro site-ro",
+    );
+    let (_, err, code) = run(&t, "run --rm -v site-ro:/web busybox touch /web/x");
+    assert_ne!(code, 0);
+    assert!(err.contains("Read-only file system"), "{err}");
+    ok(
+        &t,
+        "volume create -o type=none -o device=/nonexist -o o=bind gone",
+    );
+    let (_, err, code) = run(&t, "run --rm -v gone:/m busybox ls /m");
+    assert_eq!(
+        (err.as_str(), code),
+        (
+            "docker: Error response from daemon: error while mounting volume '/var/lib/docker/volumes/gone/_data': failed to mount local volume: mount /nonexist:/var/lib/docker/volumes/gone/_data, flags: 0x1000: no such file or directory.\n",
+            127
+        )
+    );
+    // Volumes with driver options are never pruned (dockerd takes them as not really local).
+    assert_eq!(ok(&t, "volume prune -f"), "Total reclaimed space: 0B\n");
+}
+
+/// `docker system prune --volumes` prunes volumes after containers (filters and all), and
+/// refuses `until=` with `--volumes` before asking, as docker/cli does.
+#[test]
+fn system_prune_volumes() {
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    ok(&t, "volume create sv1");
+    ok(&t, "volume create --label keep=1 sv2");
+    ok(&t, "run --name sp1 -v pv1:/x busybox true");
+    let id = ok(&t, "inspect -f '{{.Id}}' sp1");
+    assert_eq!(
+        ok(&t, "system prune --volumes -f --filter label!=keep=1"),
+        format!(
+            "Deleted Containers:\n{id}\nDeleted Volumes:\npv1\nsv1\n\nTotal reclaimed space: 0B\n"
+        )
+    );
+    assert_eq!(ok(&t, "volume ls -q"), "sv2\n");
+    let (out, err, code) = run(&t, "system prune --volumes --filter until=1h");
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "",
+            "ERROR: The \"until\" filter is not supported with \"--volumes\"\n",
+            1
+        )
+    );
+}

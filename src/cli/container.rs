@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use super::args::{Flag, Kind, Parsed};
 use super::commands::{flag, with_default};
 use super::format::human::{go_time_string, human_duration, human_size3};
-use super::format::template::go_quote;
+use super::format::template::{Method, Template, go_quote};
 use super::image::ellipsis;
 use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
@@ -24,7 +24,7 @@ use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
-use crate::engine::runtime::{logs, tty, volumes};
+use crate::engine::runtime::{logs, network, tty, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -671,16 +671,32 @@ fn run_fail(msg: impl std::fmt::Display, code: i32) -> Fail {
     }
 }
 
-/// The engine's error for a run: a start failure is one line with its own code (126/127), the
-/// rest go through `run_fail` with the daemon prefix.
-fn run_engine_fail(e: Error) -> Fail {
-    if let Error::Runtime(RuntimeError::StartFailed { code, .. }) = &e {
-        return Fail {
-            message: format!("docker: Error response from daemon: {e}."),
-            code: *code,
-            blank_stdout_line: false,
-        };
+/// An error from starting the container `docker run` made: docker/cli reports it without the
+/// help line, exiting 127 for "no such file or directory", 126 for "permission denied" and
+/// 125 otherwise (`runStartContainerErr`).
+fn run_start_fail(e: Error) -> Fail {
+    let message = format!("Error response from daemon: {e}");
+    let code = if let Error::Runtime(r @ RuntimeError::StartFailed { .. }) = &e {
+        r.run_exit_code()
+    } else if message.contains("executable file not found")
+        || message.contains("no such file or directory")
+    {
+        127
+    } else if message.contains("permission denied") {
+        126
+    } else {
+        125
+    };
+    Fail {
+        message: format!("docker: {}.", message.strip_suffix('.').unwrap_or(&message)),
+        code,
+        blank_stdout_line: false,
     }
+}
+
+/// An error from creating the container `docker run` asked for: with the daemon prefix and
+/// docker/cli's help line.
+fn run_engine_fail(e: Error) -> Fail {
     run_fail(format!("Error response from daemon: {e}"), 125)
 }
 
@@ -893,6 +909,10 @@ fn create_request(
         .map(str::to_string);
     req.user = p.str("user").map(str::to_string);
     req.stop_signal = p.str("stop-signal").map(str::to_string);
+    req.network = p
+        .str("network")
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
     req.stop_timeout = p.int("stop-timeout");
     let restart = p.str("restart").unwrap_or("");
     req.restart = match RestartPolicy::parse(restart) {
@@ -1059,7 +1079,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     let id = create_with_pull(engine, &req, io, &|e| run_engine_fail(e))?;
     if detach {
-        engine.container_start(&id).map_err(run_engine_fail)?;
+        engine.container_start(&id).map_err(run_start_fail)?;
         out(io, &format!("{id}\n"));
         return Ok(0);
     }
@@ -1068,7 +1088,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     if terminal && req.tty {
         // The container runs under its supervisor on a pseudo-terminal, so Ctrl-P Ctrl-Q can
         // leave it running and `docker attach` can come back to it.
-        engine.container_start_held(&id).map_err(run_engine_fail)?;
+        engine.container_start_held(&id).map_err(run_start_fail)?;
         return tty_session(engine, &id, io, req.stdin_open, false);
     }
     let stdin = if req.stdin_open && !terminal {
@@ -1089,7 +1109,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     };
     let code = engine
         .container_run_attached(&id, &mut attach)
-        .map_err(run_engine_fail)?;
+        .map_err(run_start_fail)?;
     Ok(code)
 }
 
@@ -1538,7 +1558,7 @@ pub fn command_text(c: &Container, trunc: bool) -> String {
 
 /// The PORTS column: published bindings, then exposed ports without one (running only).
 pub fn ports_text(c: &Container) -> String {
-    if !c.state.running || c.state.restarting {
+    if !c.state.running || c.state.restarting || !network::on_bridge(c) {
         return String::new();
     }
     let mut parts: Vec<(u32, String)> = Vec::new();
@@ -1626,6 +1646,10 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
         .count();
     Row {
         type_name: "*formatter.ContainerContext",
+        methods: vec![(
+            "Label",
+            Method::Lookup(c.config.labels.clone().unwrap_or_default()),
+        )],
         fields: vec![
             (
                 "ID",
@@ -1639,8 +1663,11 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
             ("Command", command_text(c, trunc)),
             (
                 "CreatedAt",
+                // The API's `Created` is whole seconds.
                 c.created
                     .parse::<Timestamp>()
+                    .ok()
+                    .and_then(|t| Timestamp::from_second(t.as_second()).ok())
                     .map(go_time_string)
                     .unwrap_or_default(),
             ),
@@ -1661,7 +1688,12 @@ fn ps_row(c: &Container, now: Timestamp, trunc: bool, size: Option<(u64, u64)>) 
             ("Names", c.short_name().to_string()),
             ("Labels", labels),
             ("Mounts", mounts.join(",")),
-            ("Networks", "bridge".into()),
+            (
+                "Networks",
+                network::network_of(c)
+                    .map(|(name, _)| name.to_string())
+                    .unwrap_or_default(),
+            ),
             ("State", c.state.status().to_string()),
             ("LocalVolumes", volumes.to_string()),
         ],
@@ -1676,15 +1708,67 @@ fn filters_of(p: &Parsed) -> Filters {
     f
 }
 
+/// docker/cli's `NewContainerFormat`: the `table` and `raw` keys (`-q` and `-s` shape them);
+/// any other format is used as it is, `-q` or not.
+fn ps_format(source: &str, quiet: bool, size: bool) -> String {
+    const TABLE: &str = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    const RAW: &str = "container_id: {{.ID}}\nimage: {{.Image}}\ncommand: {{.Command}}\ncreated_at: {{.CreatedAt}}\nstate: {{- pad .State 1 0}}\nstatus: {{- pad .Status 1 0}}\nnames: {{.Names}}\nlabels: {{- pad .Labels 1 0}}\nports: {{- pad .Ports 1 0}}\n";
+    match source {
+        "table" if quiet => "{{.ID}}".into(),
+        "table" if size => format!("{TABLE}\t{{{{.Size}}}}"),
+        "table" => TABLE.into(),
+        "raw" if quiet => "container_id: {{.ID}}".into(),
+        "raw" if size => format!("{RAW}size: {{{{.Size}}}}\n"),
+        "raw" => RAW.into(),
+        other => other.into(),
+    }
+}
+
+/// docker/cli's check of a `ps --format` before it asks the daemon: the template must parse,
+/// and run against an empty `ContainerContext`. Returns whether it reads `.Size` (then sizes are
+/// computed, as `-s` would). docker/cli notes every `Size()` call; `{{json .}}` calls them all.
+fn ps_check_format(format: &str) -> Result<bool, Fail> {
+    let tmpl = Template::parse(format)
+        .map_err(|e| Fail::plain(format!("failed to parse template: {e}")))?;
+    let probe = Row {
+        type_name: "*formatter.ContainerContext",
+        methods: vec![("Label", Method::Lookup(BTreeMap::new()))],
+        fields: vec![
+            ("ID", String::new()),
+            ("Image", "<no image>".into()),
+            ("Command", "\"\"".into()),
+            ("CreatedAt", "1970-01-01 00:00:00 +0000 UTC".into()),
+            ("RunningFor", "55 years ago".into()),
+            ("Ports", String::new()),
+            ("Status", String::new()),
+            ("Size", "0B".into()),
+            ("Names", String::new()),
+            ("Labels", String::new()),
+            ("Mounts", String::new()),
+            ("Networks", String::new()),
+            ("State", String::new()),
+            ("LocalVolumes", "0".into()),
+        ],
+    };
+    tmpl.execute(&probe.to_value(format.contains("json")))
+        .map_err(|e| Fail::plain(format!("failed to execute template: {e}")))?;
+    Ok(format.contains(".Size") || format.contains("json ."))
+}
+
 pub(super) fn ps(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let mut limit = p.int("last").filter(|n| *n > 0).map(|n| n as usize);
     if p.bool("latest") {
         limit = Some(1);
     }
+    let format_given = p.str("format").filter(|f| !f.is_empty());
+    let size_used = match format_given {
+        Some(f) => ps_check_format(f)?,
+        None => false,
+    };
     let opts = ListOptions {
         all: p.bool("all"),
         limit,
-        size: p.bool("size"),
+        size: p.bool("size") || size_used,
         filters: filters_of(p),
     };
     let list = engine.containers_list(&opts)?;
@@ -1697,15 +1781,11 @@ pub(super) fn ps(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             ps_row(&s.container, now, trunc, size)
         })
         .collect();
-    let format = if p.bool("quiet") {
-        "{{.ID}}".to_string()
-    } else {
-        match p.str("format").filter(|f| !f.is_empty()) {
-            Some(f) => f.to_string(),
-            None if p.bool("size") => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}\t{{.Size}}".to_string(),
-            None => "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}".to_string(),
-        }
-    };
+    let format = ps_format(
+        format_given.unwrap_or("table"),
+        p.bool("quiet"),
+        p.bool("size"),
+    );
     let text = render(&format, &rows, PS_HEADERS)?;
     out(io, &text);
     Ok(0)
@@ -1913,7 +1993,7 @@ pub(super) fn commit(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
         reference: p.args.get(1).cloned(),
         author: p.str("author").unwrap_or("").to_string(),
         message: p.str("message").unwrap_or("").to_string(),
-        config: None,
+        changes: p.list("change"),
         pause: !p.given("pause") || p.bool("pause"),
     };
     let id = engine.container_commit(&p.args[0], &req)?;

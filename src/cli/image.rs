@@ -249,6 +249,7 @@ fn image_row(
     let created = Timestamp::from_second(img.created).unwrap_or(Timestamp::UNIX_EPOCH);
     Row {
         type_name: "*formatter.imageContext",
+        methods: Vec::new(),
         fields: vec![
             ("Containers", na(img.containers, |n| n.to_string())),
             ("CreatedAt", go_time_string(created)),
@@ -616,6 +617,7 @@ pub(super) fn history(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult
             };
             Row {
                 type_name: "*formatter.historyContext",
+                methods: Vec::new(),
                 fields: vec![
                     ("Comment", h.comment.clone()),
                     ("CreatedAt", created_at.clone()),
@@ -673,6 +675,7 @@ pub(super) fn search(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
             let desc = r.description.replace(['\n', '\r'], " ");
             Row {
                 type_name: "*formatter.searchContext",
+                methods: Vec::new(),
                 fields: vec![
                     (
                         "Description",

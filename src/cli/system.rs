@@ -289,6 +289,15 @@ pub(super) fn df(engine: &Engine, _p: &Parsed, io: &mut Io<'_>) -> CmdResult {
 
 pub(super) fn prune(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let all = p.bool("all");
+    let mut filters = Filters::new();
+    for v in p.list("filter") {
+        let _ = filters.add_flag(&v);
+    }
+    if p.bool("volumes") && filters.contains("until") {
+        return Err(Fail::plain(
+            "ERROR: The \"until\" filter is not supported with \"--volumes\"",
+        ));
+    }
     if !p.bool("force") {
         let mut warning = String::from(
             "WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n",
@@ -307,13 +316,16 @@ pub(super) fn prune(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             return Ok(0);
         }
     }
-    let mut filters = Filters::new();
-    for v in p.list("filter") {
-        let _ = filters.add_flag(&v);
-    }
     let (mut space, text) = super::container::prune_containers(engine, &filters)?;
     if !text.is_empty() {
         out(io, &format!("{text}\n"));
+    }
+    if p.bool("volumes") {
+        let (deleted, reclaimed) = engine.volume_prune(&filters).map_err(Fail::daemon)?;
+        if !deleted.is_empty() {
+            out(io, &format!("Deleted Volumes:\n{}\n\n", deleted.join("\n")));
+        }
+        space += reclaimed;
     }
     let mut image_filters = crate::engine::images::ImageFilters::default();
     for v in p.list("filter") {

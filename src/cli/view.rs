@@ -4,7 +4,7 @@
 //! runs the template over the object's API JSON.
 
 use super::Fail;
-use super::format::template::{ExecOptions, Shape, Template, TemplateError, Value};
+use super::format::template::{ExecOptions, Method, Shape, Template, TemplateError, Value};
 use super::image::go_json_escape;
 
 /// One row's fields, in docker/cli's method names.
@@ -12,17 +12,21 @@ pub(crate) struct Row {
     /// The Go type shown in template errors (`*formatter.imageContext`).
     pub type_name: &'static str,
     pub fields: Vec<(&'static str, String)>,
+    /// Methods that take an argument (`Label`); `{{json .}}` leaves them out, as docker/cli's
+    /// marshalling of a row does.
+    pub methods: Vec<(&'static str, Method)>,
 }
 
 impl Row {
     /// The row as a template value. `{{json .}}` of a row marshals every field, keys sorted, with
     /// Go's HTML escaping (docker/cli marshals the context with `encoding/json`).
-    fn to_value(&self, with_json: bool) -> Value {
-        let mut v = Value::structure(
+    pub(crate) fn to_value(&self, with_json: bool) -> Value {
+        let mut v = Value::structure_with_methods(
             self.type_name,
             self.fields
                 .iter()
                 .map(|(k, v)| (k.to_string(), Value::str(v.clone()))),
+            self.methods.iter().map(|(k, m)| (k.to_string(), m.clone())),
         );
         if with_json && let Value::Struct(s) = &mut v {
             let mut sorted: Vec<&(&str, String)> = self.fields.iter().collect();
@@ -181,6 +185,7 @@ mod tests {
         vec![
             Row {
                 type_name: "*formatter.imageContext",
+                methods: Vec::new(),
                 fields: vec![
                     ("ID", "abc".into()),
                     ("Repository", "busybox".into()),
@@ -189,6 +194,7 @@ mod tests {
             },
             Row {
                 type_name: "*formatter.imageContext",
+                methods: Vec::new(),
                 fields: vec![
                     ("ID", "defdefdef".into()),
                     ("Repository", "a/very/long/name".into()),

@@ -1,12 +1,18 @@
 //! `docker volume ls|create|rm|inspect|prune`: Docker 20.10's local volumes, as its CLI prints
-//! them (the engine side is `engine::runtime::volumes`).
+//! them (the engine side, filters included, is `engine::runtime::volumes`). `ls` sorts names in
+//! docker/cli's natural order and formats rows as its `volumeContext` (`Label "k"` too).
+
+use std::collections::BTreeMap;
 
 use super::args::{Flag, Kind, Parsed};
 use super::commands::{flag, with_default};
+use super::format::sortorder::natural_cmp;
+use super::format::template::Method;
+use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::filters::Filters;
-use crate::engine::runtime::volumes::VolumeError;
+use crate::engine::runtime::volumes::{VolumeCreate, VolumeError, VolumeInfo, source_of};
 
 /// The `docker volume` group's listing, as Docker prints it.
 pub const VOLUME_GROUP: &[(&str, &str)] = &[
@@ -118,61 +124,100 @@ fn fail(e: VolumeError) -> Fail {
     }
 }
 
+fn filters_of(p: &Parsed) -> Result<Filters, Fail> {
+    Filters::from_flags(p.list("filter")).map_err(|e| Fail::plain(e.to_string()))
+}
+
+/// docker/cli's `volumeContext` headers.
+const VOLUME_HEADERS: &[(&str, &str)] = &[
+    ("Name", "VOLUME NAME"),
+    ("Driver", "DRIVER"),
+    ("Scope", "SCOPE"),
+    ("Mountpoint", "MOUNTPOINT"),
+    ("Labels", "LABELS"),
+    ("Links", "LINKS"),
+    ("Size", "SIZE"),
+];
+
+/// One `volume ls` row: docker/cli's `volumeContext` (no usage data in a listing, so `Links`
+/// and `Size` are `N/A`).
+fn volume_row(v: &VolumeInfo) -> Row {
+    let labels = v.label_map();
+    let joined = labels
+        .iter()
+        .map(|(k, val)| format!("{k}={val}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    Row {
+        type_name: "*formatter.volumeContext",
+        methods: vec![("Label", Method::Lookup(labels))],
+        fields: vec![
+            ("Name", v.name.clone()),
+            ("Driver", "local".into()),
+            ("Scope", "local".into()),
+            ("Mountpoint", source_of(&v.name)),
+            ("Labels", joined),
+            ("Links", "N/A".into()),
+            ("Size", "N/A".into()),
+        ],
+    }
+}
+
 pub(super) fn ls(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let mut filters = Filters::new();
-    for v in p.list("filter") {
-        filters
-            .add_flag(&v)
-            .map_err(|e| Fail::plain(e.to_string()))?;
-    }
-    filters
-        .validate(&["dangling", "driver", "label", "name"])
-        .map_err(Fail::daemon)?;
-    let dangling = filters.get("dangling");
-    for d in &dangling {
-        if !matches!(*d, "true" | "false" | "1" | "0") {
-            return Err(Fail::daemon(format!("Invalid filter 'dangling={d}'")));
-        }
-    }
-    let mut rows = Vec::new();
-    for v in engine.volume_list() {
-        if let Some(d) = dangling.first() {
-            let unused = engine.volume_users(&v.name).is_empty();
-            if unused != matches!(*d, "true" | "1") {
-                continue;
-            }
-        }
-        let name_ok = filters.get("name").is_empty()
-            || filters.get("name").iter().any(|n| v.name.contains(n));
-        if !name_ok || !filters.exact_match("driver", "local") || filters.contains("label") {
-            continue;
-        }
-        rows.push(v.name);
-    }
-    if p.bool("quiet") {
-        for n in rows {
-            out(io, &format!("{n}\n"));
-        }
-        return Ok(0);
-    }
-    out(io, "DRIVER    VOLUME NAME\n");
-    for n in rows {
-        out(io, &format!("local     {n}\n"));
-    }
+    let filters = filters_of(p)?;
+    let mut volumes = engine.volumes_filtered(&filters).map_err(Fail::daemon)?;
+    volumes.sort_by(|a, b| natural_cmp(&a.name, &b.name));
+    // docker/cli's NewVolumeFormat: `-q` only changes the default table format.
+    let format = match p.str("format").filter(|f| !f.is_empty()).unwrap_or("table") {
+        "table" if p.bool("quiet") => "{{.Name}}",
+        "table" => "table {{.Driver}}\t{{.Name}}",
+        "raw" if p.bool("quiet") => "name: {{.Name}}",
+        "raw" => "name: {{.Name}}\ndriver: {{.Driver}}\n",
+        f => f,
+    };
+    let rows: Vec<Row> = volumes.iter().map(volume_row).collect();
+    out(io, &render(format, &rows, VOLUME_HEADERS)?);
     Ok(0)
 }
 
-pub(super) fn create(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
-    let driver = p.str("driver").unwrap_or("local");
-    if driver != "local" {
-        return Err(Fail::daemon(format!(
-            "create {}: error looking up volume plugin {driver}: plugin \"{driver}\" not found",
-            p.args.first().map(String::as_str).unwrap_or("")
-        )));
+/// docker/cli's `ValidateLabel` for `--label`: a name before any `=`, without blanks.
+fn validate_label(value: &str) -> Result<(), String> {
+    let key = value.split('=').next().unwrap_or(value);
+    let key = key.trim_start_matches([' ', '\t']);
+    if key.is_empty() {
+        return Err(format!("invalid label '{value}': empty name"));
     }
-    let name = engine
-        .volume_create(p.args.first().map(String::as_str))
-        .map_err(fail)?;
+    if key.chars().any(char::is_whitespace) {
+        return Err(format!("label '{key}' contains whitespaces"));
+    }
+    Ok(())
+}
+
+pub(super) fn create(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
+    let mut labels = BTreeMap::new();
+    for v in p.list("label") {
+        validate_label(&v).map_err(|e| Fail {
+            message: format!(
+                "invalid argument \"{v}\" for \"--label\" flag: {e}\nSee 'docker volume create --help'."
+            ),
+            code: 125,
+            blank_stdout_line: false,
+        })?;
+        let (k, val) = v.split_once('=').unwrap_or((&v, ""));
+        labels.insert(k.to_string(), val.to_string());
+    }
+    let mut options = BTreeMap::new();
+    for v in p.list("opt") {
+        let (k, val) = v.split_once('=').unwrap_or((&v, ""));
+        options.insert(k.to_string(), val.to_string());
+    }
+    let req = VolumeCreate {
+        name: p.args.first().cloned(),
+        driver: p.str("driver").unwrap_or("local").to_string(),
+        labels,
+        options,
+    };
+    let name = engine.volume_create(&req).map_err(fail)?;
     out(io, &format!("{name}\n"));
     Ok(0)
 }
@@ -220,21 +265,8 @@ pub(super) fn prune(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         out(io, "Total reclaimed space: 0B\n");
         return Ok(0);
     }
-    let mut filters = Filters::new();
-    for v in p.list("filter") {
-        filters
-            .add_flag(&v)
-            .map_err(|e| Fail::plain(e.to_string()))?;
-    }
-    filters
-        .validate(&["label", "label!"])
-        .map_err(Fail::daemon)?;
-    if filters.contains("label") {
-        // No volume carries labels here: `label=` matches none.
-        out(io, "Total reclaimed space: 0B\n");
-        return Ok(0);
-    }
-    let (deleted, space) = engine.volume_prune();
+    let filters = filters_of(p)?;
+    let (deleted, space) = engine.volume_prune(&filters).map_err(Fail::daemon)?;
     if !deleted.is_empty() {
         out(io, "Deleted Volumes:\n");
         for n in &deleted {

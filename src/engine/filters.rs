@@ -30,6 +30,9 @@ pub enum FilterError {
     /// An unknown key (`Invalid filter 'foo'`) or a bad value (`Invalid filter 'dangling=[yes]'`).
     #[error("{}", invalid_text(key, value.as_deref()))]
     Invalid { key: String, value: Option<String> },
+    /// A value that must be an integer (`exited=`), in Go's `strconv.Atoi` words.
+    #[error("{}", atoi_text(.0))]
+    NotAnInteger(String),
     /// A key that may be given once was given several times.
     #[error("more than one {key} filter specified")]
     MoreThanOne { key: String },
@@ -70,6 +73,17 @@ impl FilterError {
     pub fn kind(&self) -> super::ErrorKind {
         super::ErrorKind::InvalidArgument
     }
+}
+
+/// Go's `strconv.Atoi` error: digits too many for an int are out of range, the rest bad syntax.
+fn atoi_text(value: &str) -> String {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    let why = if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        "value out of range"
+    } else {
+        "invalid syntax"
+    };
+    format!("strconv.Atoi: parsing {}: {why}", go_quote(value))
 }
 
 fn invalid_text(key: &str, value: Option<&str>) -> String {
@@ -197,6 +211,19 @@ impl Filters {
             None => true,
             Some(v) => v.contains(source) || v.iter().any(|p| source.starts_with(p.as_str())),
         }
+    }
+
+    /// `Match`: true when a value equals `source` or, read as a regular expression, matches
+    /// somewhere in it (a value that is not a valid expression is skipped, as in Go). An absent
+    /// key matches nothing; callers test [`Filters::contains`] first, as dockerd does.
+    pub fn match_regex(&self, key: &str, source: &str) -> bool {
+        let Some(values) = self.fields.get(key) else {
+            return false;
+        };
+        values.contains(source)
+            || values
+                .iter()
+                .any(|v| regex::Regex::new(v).is_ok_and(|re| re.is_match(source)))
     }
 
     /// `docker images`' `dangling=`: `true` or `false` exactly (`true` wins when both are
@@ -999,7 +1026,7 @@ fn time_quote(s: &str) -> String {
 }
 
 /// Go's `%q` (`strconv.Quote`) for the texts that reach us.
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     use fmt::Write as _;
     let mut out = String::from("\"");
     for c in s.chars() {

@@ -20,6 +20,7 @@
 //!     │       ├── diffid-by-digest/sha256/<blob hex>      the layer's diff ID
 //!     │       └── v2metadata-by-diffid/sha256/<diff hex>  [{Digest, SourceRepository, HMAC}]
 //!     ├── volumes/<name>/_data/               a volume's files (named, or 64-hex anonymous)
+//!     ├── volumes/<name>/drydock-volume.json  labels and driver options of `volume create`
 //!     └── <driver>/<cache id>/diff/           a layer's files, unpacked
 //! ```
 //!

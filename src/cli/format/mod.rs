@@ -4,6 +4,7 @@
 //! - [`template`]: the Go template engine and the [`Value`] model commands feed it.
 //! - [`table`]: Go's `tabwriter` as docker/cli configures it.
 //! - [`human`]: go-units sizes and durations, Go's time and `%g` formatting.
+//! - [`sortorder`]: the natural order some listings are sorted in.
 //! - this module: docker/cli's `formatter.Context` — the `table` directive, `\t`/`\n`
 //!   escapes, one line per row, and the header row ([`render`]).
 //!
@@ -15,11 +16,13 @@
 //! know any command.
 
 pub mod human;
+pub mod sortorder;
 pub mod table;
 pub mod template;
 
 pub use template::{
-    ErrorPhase, ExecOptions, FuncSet, Shape, Stringer, Struct, Template, TemplateError, Value,
+    ErrorPhase, ExecOptions, FuncSet, Method, Shape, Stringer, Struct, Template, TemplateError,
+    Value,
 };
 
 /// The directive that asks for a header row and aligned columns.

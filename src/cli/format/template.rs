@@ -17,8 +17,11 @@
 //!   `template parsing error: ` itself. Execution errors name the node being evaluated and its
 //!   byte column, as Go's `ErrorContext` computes it (0-based on every line).
 //!
-//! Not supported (Docker never needs them): complex numbers, custom delimiters, method calls
-//! with arguments, `%T`/`%p` and explicit argument indexes in `printf`.
+//! Methods: a [`Struct`] may carry `func(string) string` methods ([`Method`]), the only kind
+//! docker/cli's contexts have (`{{.Label "k"}}`); a table header's map has `Label` too.
+//!
+//! Not supported (Docker never needs them): complex numbers, custom delimiters, other method
+//! signatures, `%T`/`%p` and explicit argument indexes in `printf`.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -74,6 +77,33 @@ pub struct Struct {
     /// The output of the type's own `MarshalJSON`, when it has one (Docker's table rows do:
     /// their `{{json .}}` is sorted and HTML-escaped).
     pub json: Option<String>,
+    /// Methods that take arguments (`Label(name string) string`). Go's `encoding/json` and
+    /// docker/cli's row marshalling skip them, so only templates see them.
+    pub methods: Vec<(String, Method)>,
+}
+
+/// A Go method with one `string` parameter returning a `string`, the only kind docker/cli's
+/// formatter contexts define (`{{.Label "com.example.vendor"}}`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Method {
+    /// A row's `Label`: the named label's value, or `""` when the row has no such label.
+    Lookup(BTreeMap<String, String>),
+    /// docker/cli's `SubHeaderContext.Label`, the table header's: the column title for a label
+    /// is its last dot-separated part with `-` and `_` as spaces.
+    HeaderLabel,
+}
+
+impl Method {
+    fn call(&self, arg: &str) -> String {
+        match self {
+            Method::Lookup(map) => map.get(arg).cloned().unwrap_or_default(),
+            Method::HeaderLabel => arg
+                .rsplit('.')
+                .next()
+                .unwrap_or(arg)
+                .replace(['-', '_'], " "),
+        }
+    }
 }
 
 /// A value whose Go type has `String()` and `MarshalJSON` methods, e.g. `time.Time`.
@@ -115,6 +145,21 @@ impl Value {
             type_name: type_name.into(),
             fields: fields.into_iter().collect(),
             json: None,
+            methods: Vec::new(),
+        })
+    }
+
+    /// A Go struct with methods that take an argument besides its fields.
+    pub fn structure_with_methods(
+        type_name: impl Into<String>,
+        fields: impl IntoIterator<Item = (String, Value)>,
+        methods: impl IntoIterator<Item = (String, Method)>,
+    ) -> Value {
+        Value::Struct(Struct {
+            type_name: type_name.into(),
+            fields: fields.into_iter().collect(),
+            json: None,
+            methods: methods.into_iter().collect(),
         })
     }
 
@@ -257,6 +302,7 @@ fn from_json_at<'a>(
                     type_name: "struct".into(),
                     fields,
                     json: None,
+                    methods: Vec::new(),
                 })
             }
         }
@@ -3284,19 +3330,76 @@ impl<'t> State<'t, '_> {
         dot: &Value,
         receiver: Value,
         ident: &[String],
-        args: &[Arg],
+        args: &'t [Arg],
         final_: Option<Value>,
     ) -> R<Value> {
-        let _ = dot;
         let mut receiver = receiver;
         let n = ident.len();
         for name in &ident[..n.saturating_sub(1)] {
-            receiver = self.eval_field(name, false, receiver)?;
+            receiver = match self.method_of(&receiver, name) {
+                // Go calls a method met mid-chain with no arguments.
+                Some(m) => self.eval_method(dot, name, &m, &[], None)?,
+                None => self.eval_field(name, false, receiver)?,
+            };
         }
         let has_args = args.len() > 1 || final_.is_some();
         match ident.last() {
-            Some(name) => self.eval_field(name, has_args, receiver),
+            Some(name) => match self.method_of(&receiver, name) {
+                Some(m) => {
+                    let given = args.get(1..).unwrap_or(&[]);
+                    self.eval_method(dot, name, &m, given, final_)
+                }
+                None => self.eval_field(name, has_args, receiver),
+            },
             None => Ok(receiver),
+        }
+    }
+
+    /// The method `name` of `receiver`, if it has one. Go looks methods up before fields. A
+    /// table header is executed against docker/cli's `SubHeaderContext`, a map type whose one
+    /// method is `Label`, so in header mode every map has it.
+    fn method_of(&self, receiver: &Value, name: &str) -> Option<Method> {
+        match receiver {
+            Value::Struct(s) => s
+                .methods
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, m)| m.clone()),
+            Value::Map(_) | Value::NilMap
+                if self.opts.funcs == FuncSet::Header && name == "Label" =>
+            {
+                Some(Method::HeaderLabel)
+            }
+            _ => None,
+        }
+    }
+
+    /// Go's `evalCall` for a `func(string) string` method: one argument, a string.
+    fn eval_method(
+        &mut self,
+        dot: &Value,
+        name: &str,
+        method: &Method,
+        args: &'t [Arg],
+        final_: Option<Value>,
+    ) -> R<Value> {
+        let num_in = args.len() + usize::from(final_.is_some());
+        if num_in != 1 {
+            return self.errorf(format!(
+                "wrong number of args for {name}: want 1 got {num_in}"
+            ));
+        }
+        let arg = match (args.first(), final_) {
+            (Some(a), _) => self.eval_arg(dot, Some(Param::Str), a)?,
+            (None, Some(f)) => self.validate_type(f, Some(Param::Str))?,
+            (None, None) => Value::NoValue,
+        };
+        match arg {
+            Value::String(s) => Ok(Value::String(method.call(&s))),
+            other => self.errorf(format!(
+                "wrong type for value; expected string; got {}",
+                other.go_type()
+            )),
         }
     }
 
@@ -4088,5 +4191,75 @@ mod tests {
         }
         let err = Template::parse("{{").err().map(|e| e.phase);
         assert_eq!(err, Some(ErrorPhase::Parse));
+    }
+    /// docker/cli's `Label(name string) string` and the header's `SubHeaderContext.Label`,
+    /// with the errors Docker 20.10.24 gives (`docker volume ls` / `docker ps --format`).
+    #[test]
+    fn methods_with_an_argument_match_docker() {
+        let labels: BTreeMap<String, String> = [("a", "1"), ("org.x.seed", "bench")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let row = Value::structure_with_methods(
+            "*formatter.volumeContext",
+            [("Name".to_string(), Value::str("v"))],
+            [("Label".to_string(), Method::Lookup(labels))],
+        );
+        let opts = ExecOptions::default();
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            (
+                r#"{{.Name}} {{.Label "a"}}|{{.Label "nope"}}|"#,
+                Ok("v 1||"),
+            ),
+            (r#"{{"org.x.seed" | .Label}}"#, Ok("bench")),
+            (
+                "{{.Label}}",
+                Err(
+                    r#"template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 0"#,
+                ),
+            ),
+            (
+                r#"{{.Label "a" "b"}}"#,
+                Err(
+                    r#"template: :1:2: executing "" at <.Label>: wrong number of args for Label: want 1 got 2"#,
+                ),
+            ),
+            (
+                "{{.Label 1}}",
+                Err(r#"template: :1:9: executing "" at <1>: expected string; found 1"#),
+            ),
+            (
+                "{{.Nope}}",
+                Err(
+                    r#"template: :1:2: executing "" at <.Nope>: can't evaluate field Nope in type *formatter.volumeContext"#,
+                ),
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(
+                run("", src, &row, opts),
+                want.map(str::to_string).map_err(str::to_string),
+                "{src}"
+            );
+        }
+        // `{{json .}}` leaves methods out.
+        assert_eq!(
+            run("", "{{json .}}", &row, opts),
+            Ok(r#"{"Name":"v"}"#.into())
+        );
+        let header = Value::string_map([("Name", "VOLUME NAME")]);
+        let opts = ExecOptions {
+            funcs: FuncSet::Header,
+            ..ExecOptions::default()
+        };
+        assert_eq!(
+            run(
+                "",
+                r#"{{.Name}} {{.Label "org.example.lab.seed"}} {{.Label "a-b_c"}}"#,
+                &header,
+                opts
+            ),
+            Ok("VOLUME NAME seed a b c".to_string())
+        );
     }
 }

@@ -1,18 +1,32 @@
-//! `docker import --change` (and later `docker commit --change`): Dockerfile instructions applied
-//! to an empty container config, as dockerd's `dockerfile.BuildFromConfig` does.
+//! `docker import --change` and `docker commit --change`: Dockerfile instructions applied to a
+//! container config, as dockerd's `dockerfile.BuildFromConfig` does it for both.
 //!
-//! Accepted, case-insensitively: `CMD`, `ENTRYPOINT`, `ENV`, `EXPOSE`, `HEALTHCHECK`, `LABEL`,
-//! `ONBUILD`, `USER`, `VOLUME`, `WORKDIR`; anything else is `<instr> is not a valid change
-//! command`. `CMD`/`ENTRYPOINT`/`VOLUME` take the JSON (exec) form or the shell form; `ENTRYPOINT`
-//! clears a `CMD` unless a `CMD` came earlier in the same list, as in a Dockerfile. Variables in
-//! the values are not expanded (dockerd expands them against the empty config, so `$X` would
-//! become empty; drydock keeps the text and says so here rather than guess).
+//! The lines are joined with newlines and read by the builder's own Dockerfile parser
+//! ([`build::parser`], [`build::instruction`]), so the syntax and its errors are exactly a
+//! Dockerfile's: `WORKDIR requires exactly one argument`, `file with no instructions` for lines
+//! that hold none, `Chaining ONBUILD via ...`. Every instruction is first checked against the
+//! ones a change may use (`CMD`, `ENTRYPOINT`, `ENV`, `EXPOSE`, `HEALTHCHECK`, `LABEL`, `ONBUILD`,
+//! `USER`, `VOLUME`, `WORKDIR`; anything else is `<instr> is not a valid change command`), then
+//! all are parsed, then applied in order.
+//!
+//! Applying follows the classic builder's dispatchers: `ENV`, `LABEL`, `USER`, `WORKDIR`,
+//! `VOLUME` and `EXPOSE` expand `$VAR`/`${VAR:-x}` against the config's `Env` as it stands
+//! (so `import` sees an empty one, `commit` the container's); `CMD`, `ENTRYPOINT`,
+//! `HEALTHCHECK` and `ONBUILD` keep their text. A relative `WORKDIR` joins the current one.
+//! `ENTRYPOINT` clears `Cmd` unless a `CMD` came earlier in the same list.
+//!
+//! This module uses the builder's parser and word expander, which sit above `archive` in the
+//! engine's layering, because dockerd's `BuildFromConfig` is itself the builder: one Dockerfile
+//! grammar, not a second copy of it here.
 
 use std::collections::BTreeMap;
 
+use super::super::build::instruction::{self, CmdLine, Instruction, Parsed};
+use super::super::build::{exposed_ports, parser, shlex};
 use super::super::oci::{ContainerConfig, Empty, Healthcheck};
 use super::ArchiveError;
 
+/// The instructions a change may use (dockerd's `validCommitCommands`).
 const VALID: &[&str] = &[
     "cmd",
     "entrypoint",
@@ -30,107 +44,162 @@ fn syntax(msg: impl Into<String>) -> ArchiveError {
     ArchiveError::ChangeSyntax(msg.into())
 }
 
-/// Splits words as the Dockerfile parser does for key=value lists: whitespace separates, quotes
-/// group (and are removed), a backslash escapes the next character.
-fn words(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') | (None, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                    in_word = true;
+/// Applies `changes` to an empty config (`docker import`).
+pub fn apply(changes: &[String]) -> Result<ContainerConfig, ArchiveError> {
+    apply_to(&ContainerConfig::default(), changes)
+}
+
+/// Applies `changes` to a copy of `base` (`docker commit` passes the container's config). No
+/// changes at all leave it as it is.
+pub fn apply_to(
+    base: &ContainerConfig,
+    changes: &[String],
+) -> Result<ContainerConfig, ArchiveError> {
+    let mut config = base.clone();
+    if changes.is_empty() {
+        return Ok(config);
+    }
+    let df = parser::parse(&changes.join("\n")).map_err(|e| syntax(e.to_string()))?;
+    if let Some(bad) = df.nodes.iter().find(|n| !VALID.contains(&n.cmd.as_str())) {
+        return Err(ArchiveError::InvalidChange(bad.cmd.clone()));
+    }
+    let mut instructions = Vec::with_capacity(df.nodes.len());
+    for node in &df.nodes {
+        match instruction::parse_instruction(node).map_err(syntax)? {
+            Parsed::Command(c) => instructions.push((node.cmd.as_str(), c.inst)),
+            // `FROM` is not a valid change; the check above has refused it.
+            Parsed::Stage(_) => return Err(ArchiveError::InvalidChange(node.cmd.clone())),
+        }
+    }
+    let mut cmd_set = false;
+    for (name, inst) in &instructions {
+        dispatch(&mut config, name, inst, &mut cmd_set, df.escape)?;
+    }
+    Ok(config)
+}
+
+/// One instruction, as the classic builder's dispatcher for it changes the run config.
+fn dispatch(
+    c: &mut ContainerConfig,
+    name: &str,
+    inst: &Instruction,
+    cmd_set: &mut bool,
+    escape: char,
+) -> Result<(), ArchiveError> {
+    // Expansion sees the environment as it was before this instruction.
+    let env = c.env.clone().unwrap_or_default();
+    let expand = |w: &str| shlex::process_word(w, &env, escape).map_err(|e| syntax(e.0));
+    match inst {
+        Instruction::Env(pairs) => {
+            let mut expanded = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                expanded.push((expand(k)?, expand(v)?));
+            }
+            let list = c.env.get_or_insert_with(Vec::new);
+            for (k, v) in expanded {
+                let kv = format!("{k}={v}");
+                match list
+                    .iter_mut()
+                    .find(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) == k)
+                {
+                    Some(slot) => *slot = kv,
+                    None => list.push(kv),
                 }
             }
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
+        }
+        Instruction::Label(pairs) => {
+            let mut expanded = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                expanded.push((expand(k)?, expand(v)?));
             }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    out.push(std::mem::take(&mut cur));
-                    in_word = false;
+            c.labels.get_or_insert_with(BTreeMap::new).extend(expanded);
+        }
+        Instruction::User(u) => c.user = expand(u)?,
+        Instruction::Workdir(p) => {
+            let p = expand(p)?;
+            if p.is_empty() {
+                return Err(syntax("cannot normalize nothing"));
+            }
+            c.working_dir = workdir(&c.working_dir, &p);
+        }
+        Instruction::Volume(vols) => {
+            let mut expanded = Vec::with_capacity(vols.len());
+            for v in vols {
+                let v = expand(v)?;
+                if v.is_empty() {
+                    return Err(syntax("VOLUME specified can not be an empty string"));
                 }
+                expanded.push(v);
             }
-            (None, c) => {
-                cur.push(c);
-                in_word = true;
+            let map = c.volumes.get_or_insert_with(BTreeMap::new);
+            for v in expanded {
+                map.insert(v, Empty {});
             }
         }
-    }
-    if in_word {
-        out.push(cur);
-    }
-    out
-}
-
-/// The exec form (`["a","b"]`) when the text is a JSON array of strings, else the shell form.
-fn exec_or_shell(rest: &str) -> Vec<String> {
-    if rest.starts_with('[')
-        && let Ok(v) = serde_json::from_str::<Vec<String>>(rest)
-    {
-        return v;
-    }
-    vec!["/bin/sh".into(), "-c".into(), rest.to_string()]
-}
-
-/// `KEY=VALUE …` pairs, or the legacy `KEY VALUE` form.
-fn pairs(instr: &str, rest: &str) -> Result<Vec<(String, String)>, ArchiveError> {
-    let w = words(rest);
-    let Some(first) = w.first() else {
-        return Err(syntax(format!("{instr} requires at least one argument")));
-    };
-    if !first.contains('=') {
-        let (k, v) = rest
-            .split_once(char::is_whitespace)
-            .ok_or_else(|| syntax(format!("{instr} must have two arguments")))?;
-        return Ok(vec![(k.to_string(), v.trim().to_string())]);
-    }
-    w.iter()
-        .map(|kv| match kv.split_once('=') {
-            Some(("", _)) => Err(syntax(format!("{instr} names can not be blank"))),
-            Some((k, v)) => Ok((k.to_string(), v.to_string())),
-            None => Err(syntax(format!(
-                "Syntax error - can't find = in {kv:?}. Must be of the form: name=value"
-            ))),
-        })
-        .collect()
-}
-
-fn ports(rest: &str) -> Result<Vec<String>, ArchiveError> {
-    let mut out = Vec::new();
-    for p in rest.split_whitespace() {
-        let (range, proto) = p.split_once('/').unwrap_or((p, "tcp"));
-        let (a, b) = range.split_once('-').unwrap_or((range, range));
-        let bad = || syntax(format!("Invalid containerPort: {p}"));
-        let a: u16 = a.parse().map_err(|_| bad())?;
-        let b: u16 = b.parse().map_err(|_| bad())?;
-        if b < a {
-            return Err(bad());
+        Instruction::Expose(words) => {
+            let mut ports = Vec::new();
+            for w in words {
+                let more = shlex::process_words(w, &env, escape).map_err(|e| syntax(e.0))?;
+                ports.extend(more);
+            }
+            let map = c.exposed_ports.get_or_insert_with(BTreeMap::new);
+            for p in exposed_ports(&ports).map_err(syntax)? {
+                map.insert(p, Empty {});
+            }
         }
-        for n in a..=b {
-            out.push(format!("{n}/{}", proto.to_lowercase()));
+        Instruction::Cmd(line) => {
+            c.cmd = Some(command(c, line));
+            c.args_escaped = false;
+            if !line.args.is_empty() {
+                *cmd_set = true;
+            }
         }
+        Instruction::Entrypoint(line) => {
+            // BuildKit reads an empty ENTRYPOINT (`ENTRYPOINT []`) as none at all.
+            c.entrypoint = (!line.args.is_empty()).then(|| command(c, line));
+            c.args_escaped = false;
+            if !*cmd_set {
+                c.cmd = None;
+            }
+        }
+        Instruction::Healthcheck(h) => {
+            c.healthcheck = Some(Healthcheck {
+                test: Some(h.test.clone()),
+                interval: h.interval,
+                timeout: h.timeout,
+                start_period: h.start_period,
+                retries: h.retries,
+            });
+        }
+        Instruction::Onbuild(expr) => c.on_build.get_or_insert_with(Vec::new).push(expr.clone()),
+        // Only the instructions checked against VALID get here.
+        _ => return Err(ArchiveError::InvalidChange(name.to_string())),
     }
-    if out.is_empty() {
-        return Err(syntax("EXPOSE requires at least one argument"));
-    }
-    Ok(out)
+    Ok(())
 }
 
-/// Joins a WORKDIR onto the previous one and cleans it (`filepath.Join("/", cur, new)`).
+/// moby's `resolveCmdLine`: the shell form runs through the config's `SHELL` (default
+/// `/bin/sh -c`), even with no words (a bare `CMD` is `["/bin/sh","-c"]`).
+fn command(c: &ContainerConfig, line: &CmdLine) -> Vec<String> {
+    if !line.prepend_shell {
+        return line.args.clone();
+    }
+    let mut v = c
+        .shell
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into()]);
+    v.extend(line.args.iter().cloned());
+    v
+}
+
+/// moby's `normalizeWorkdir`: a relative path joins the current one (`filepath.Join("/", cur,
+/// new)`, cleaned); an absolute one is taken as written.
 fn workdir(cur: &str, new: &str) -> String {
-    let joined = if new.starts_with('/') {
-        new.to_string()
-    } else {
-        format!("/{cur}/{new}")
-    };
+    if new.starts_with('/') {
+        return new.to_string();
+    }
+    let joined = format!("/{cur}/{new}");
     let mut parts: Vec<&str> = Vec::new();
     for c in joined.split('/') {
         match c {
@@ -144,119 +213,31 @@ fn workdir(cur: &str, new: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// Applies `changes` to an empty config.
-pub fn apply(changes: &[String]) -> Result<ContainerConfig, ArchiveError> {
-    let mut c = ContainerConfig::default();
-    let mut cmd_set = false;
-    for line in changes {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (instr, rest) = line
-            .split_once(char::is_whitespace)
-            .map(|(i, r)| (i, r.trim()))
-            .unwrap_or((line, ""));
-        let lower = instr.to_lowercase();
-        if !VALID.contains(&lower.as_str()) {
-            return Err(ArchiveError::InvalidChange(lower));
-        }
-        let upper = instr.to_uppercase();
-        if rest.is_empty() && lower != "cmd" && lower != "entrypoint" {
-            return Err(syntax(format!("{upper} requires at least one argument")));
-        }
-        match lower.as_str() {
-            "cmd" => {
-                c.cmd = Some(exec_or_shell(rest));
-                cmd_set = true;
-            }
-            "entrypoint" => {
-                c.entrypoint = Some(exec_or_shell(rest));
-                if !cmd_set {
-                    c.cmd = None;
-                }
-            }
-            "env" => {
-                let env = c.env.get_or_insert_with(Vec::new);
-                for (k, v) in pairs(&upper, rest)? {
-                    let new = format!("{k}={v}");
-                    match env
-                        .iter_mut()
-                        .find(|e| e.split_once('=').map(|(ek, _)| ek) == Some(k.as_str()))
-                    {
-                        Some(e) => *e = new,
-                        None => env.push(new),
-                    }
-                }
-            }
-            "label" => {
-                let labels = c.labels.get_or_insert_with(BTreeMap::new);
-                for (k, v) in pairs(&upper, rest)? {
-                    labels.insert(k, v);
-                }
-            }
-            "expose" => {
-                let map = c.exposed_ports.get_or_insert_with(BTreeMap::new);
-                for p in ports(rest)? {
-                    map.insert(p, Empty {});
-                }
-            }
-            "user" => c.user = rest.to_string(),
-            "workdir" => c.working_dir = workdir(&c.working_dir, rest),
-            "volume" => {
-                let list = if rest.starts_with('[') {
-                    serde_json::from_str::<Vec<String>>(rest).unwrap_or_else(|_| words(rest))
-                } else {
-                    words(rest)
-                };
-                let map = c.volumes.get_or_insert_with(BTreeMap::new);
-                for v in list {
-                    if v.trim().is_empty() {
-                        return Err(syntax("VOLUME specified can not be an empty string"));
-                    }
-                    map.insert(v, Empty {});
-                }
-            }
-            "onbuild" => c
-                .on_build
-                .get_or_insert_with(Vec::new)
-                .push(rest.to_string()),
-            "healthcheck" => {
-                let (kind, args) = rest
-                    .split_once(char::is_whitespace)
-                    .map(|(k, a)| (k, a.trim()))
-                    .unwrap_or((rest, ""));
-                let test = match kind.to_uppercase().as_str() {
-                    "NONE" => vec!["NONE".to_string()],
-                    "CMD" if args.starts_with('[') => {
-                        let mut v = vec!["CMD".to_string()];
-                        v.extend(exec_or_shell(args));
-                        v
-                    }
-                    "CMD" => vec!["CMD-SHELL".to_string(), args.to_string()],
-                    _ => {
-                        return Err(syntax(
-                            "drydock: HEALTHCHECK options in --change are not supported yet; use HEALTHCHECK CMD … or NONE",
-                        ));
-                    }
-                };
-                c.healthcheck = Some(Healthcheck {
-                    test: Some(test),
-                    ..Default::default()
-                });
-            }
-            _ => unreachable!("checked against VALID"),
-        }
-    }
-    Ok(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ch(lines: &[&str]) -> Result<ContainerConfig, ArchiveError> {
-        apply(&lines.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    fn lines(l: &[&str]) -> Vec<String> {
+        l.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn ch(l: &[&str]) -> Result<ContainerConfig, ArchiveError> {
+        apply(&lines(l))
+    }
+
+    /// A container's config as `docker run -e FOO=bar -w /tmp IMAGE sh -c …` makes it.
+    fn container() -> ContainerConfig {
+        ContainerConfig {
+            env: Some(lines(&["FOO=bar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])),
+            cmd: Some(lines(&["sh", "-c", "echo hi > /tmp/x"])),
+            working_dir: "/tmp".into(),
+            labels: Some([("org.example.lab.seed".to_string(), "bench".to_string())].into()),
+            ..ContainerConfig::default()
+        }
+    }
+
+    fn on_container(l: &[&str]) -> Result<ContainerConfig, String> {
+        apply_to(&container(), &lines(l)).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -279,23 +260,138 @@ mod tests {
         );
     }
 
+    /// `docker commit -c …` on a container run with `-e FOO=bar -w /tmp`, as Docker 20.10.24
+    /// showed `.Config` afterwards.
     #[test]
-    fn entrypoint_first_clears_cmd_and_errors_are_dockers() {
+    fn commit_changes_see_the_containers_config() {
+        let c = on_container(&[
+            "ENV A=1 B=$FOO",
+            r#"CMD ["echo","hi"]"#,
+            "EXPOSE 80",
+            "LABEL x=y",
+            "USER nobody",
+            "VOLUME /data",
+            "WORKDIR sub",
+            "ONBUILD RUN echo $FOO",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.env.unwrap(),
+            lines(&[
+                "FOO=bar",
+                "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                "A=1",
+                "B=bar"
+            ])
+        );
+        assert_eq!(c.cmd.unwrap(), lines(&["echo", "hi"]));
+        assert_eq!(c.working_dir, "/tmp/sub");
+        assert_eq!(c.user, "nobody");
+        assert_eq!(c.on_build.unwrap(), lines(&["RUN echo $FOO"]));
+        assert_eq!(c.labels.unwrap().len(), 2);
+        let one = |l: &str| on_container(&[l]).unwrap();
+        assert_eq!(one("ENV C ${FOO:-x} y").env.unwrap()[2], "C=bar y");
+        assert_eq!(
+            one("ENV D=${NOPE:-def} E=${FOO:+set}").env.unwrap()[2..],
+            lines(&["D=def", "E=set"])
+        );
+        assert_eq!(one("ENV A='$FOO'").env.unwrap()[2], "A=$FOO");
+        assert_eq!(one("USER $FOO").user, "bar");
+        assert_eq!(one("WORKDIR $FOO").working_dir, "/tmp/bar");
+        assert_eq!(one("WORKDIR /abs/./x").working_dir, "/abs/./x");
+        assert_eq!(one("LABEL k $FOO").labels.unwrap()["k"], "bar");
+        assert_eq!(one(r#"LABEL "a b"=c d=e"#).labels.unwrap()["a b"], "c");
+        assert_eq!(
+            one("CMD echo $FOO").cmd.unwrap(),
+            lines(&["/bin/sh", "-c", "echo $FOO"])
+        );
+        assert_eq!(one("CMD").cmd.unwrap(), lines(&["/bin/sh", "-c"]));
+        assert_eq!(one("CMD []").cmd.unwrap(), Vec::<String>::new());
+        let ep = one(r#"entrypoint ["/bin/echo"]"#);
+        assert_eq!(
+            (ep.entrypoint.unwrap(), ep.cmd),
+            (lines(&["/bin/echo"]), None)
+        );
+        let ep = one("ENTRYPOINT []");
+        assert_eq!((ep.entrypoint, ep.cmd), (None, None));
+        assert_eq!(
+            one("EXPOSE 8000-8002/udp 90")
+                .exposed_ports
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["8000/udp", "8001/udp", "8002/udp", "90/tcp"]
+        );
+        assert!(one("EXPOSE $X").exposed_ports.unwrap().is_empty());
+        assert_eq!(one("VOLUME /c /d").volumes.unwrap().len(), 2);
+        assert_eq!(
+            one("HEALTHCHECK --interval=5s CMD true").healthcheck,
+            Some(Healthcheck {
+                test: Some(lines(&["CMD-SHELL", "true"])),
+                interval: 5_000_000_000,
+                ..Healthcheck::default()
+            })
+        );
+    }
+
+    /// Docker 20.10.24's errors for the same lines (`docker commit -c LINE c`).
+    #[test]
+    fn errors_are_dockerds() {
+        let cases = [
+            ("ENV", "ENV requires at least one argument"),
+            ("RUN echo", "run is not a valid change command"),
+            ("FROM x", "from is not a valid change command"),
+            ("STOPSIGNAL 9", "stopsignal is not a valid change command"),
+            ("EXPOSE abc", "Invalid containerPort: abc"),
+            ("EXPOSE 80/xyz", "Invalid proto: xyz"),
+            ("ENV =x", "ENV names can not be blank"),
+            ("ENV a", "ENV must have two arguments"),
+            ("LABEL a", "LABEL must have two arguments"),
+            ("VOLUME", "VOLUME requires at least one argument"),
+            ("WORKDIR", "WORKDIR requires exactly one argument"),
+            ("USER", "USER requires exactly one argument"),
+            ("ONBUILD", "ONBUILD requires at least one argument"),
+            (
+                "ONBUILD ONBUILD x",
+                "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+            ),
+            ("ONBUILD FROM x", "FROM isn't allowed as an ONBUILD trigger"),
+            (
+                "ENV A=1 B",
+                r#"Syntax error - can't find = in "B". Must be of the form: name=value"#,
+            ),
+            ("", "file with no instructions"),
+            ("   ", "file with no instructions"),
+            (
+                r#"CMD ["a", 1]"#,
+                "when using JSON array syntax, arrays must be comprised of strings only",
+            ),
+            (
+                "ENV A=${X:?oops}",
+                r#"failed to process "${X:?oops}": X: oops"#,
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(on_container(&[line]).unwrap_err(), want, "{line:?}");
+        }
+        // Every line is checked before any is parsed.
+        assert_eq!(
+            on_container(&["ENV", "RUN x"]).unwrap_err(),
+            "run is not a valid change command"
+        );
+        // No changes at all change nothing.
+        assert_eq!(apply_to(&container(), &[]).unwrap(), container());
+    }
+
+    #[test]
+    fn import_expands_against_an_empty_environment() {
+        // `docker import -c 'ENV A=$X B=${Y:-d}'` on Docker 20.10.24.
+        let c = ch(&["ENV A=$X B=${Y:-d}"]).unwrap();
+        assert_eq!(c.env.unwrap(), lines(&["A=", "B=d"]));
+        assert_eq!(ch(&["WORKDIR rel"]).unwrap().working_dir, "/rel");
         let c = ch(&["ENTRYPOINT [\"a\"]", "ENV X y z"]).unwrap();
         assert_eq!(c.cmd, None);
         assert_eq!(c.env, Some(vec!["X=y z".to_string()]));
-        assert_eq!(
-            ch(&["RUN x"]).unwrap_err().to_string(),
-            "run is not a valid change command"
-        );
         assert_eq!(workdir("/app", "../x/./y"), "/x/y");
-        assert_eq!(
-            ch(&["EXPOSE 8000-8001/udp"])
-                .unwrap()
-                .exposed_ports
-                .unwrap()
-                .len(),
-            2
-        );
     }
 }

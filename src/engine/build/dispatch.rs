@@ -279,27 +279,61 @@ fn health_text(h: &Health) -> String {
 
 /// nat's `ParsePortSpecs` for EXPOSE: `80`, `80/udp`, `8000-8002`.
 fn parse_ports(ports: &[String]) -> Result<Vec<String>, BuildError> {
+    exposed_ports(ports).map_err(BuildError::Port)
+}
+
+/// go-connections' `nat.ParsePortSpecs`, as `EXPOSE` (and `--change EXPOSE`) reads its words:
+/// `[ip:][hostPort:]containerPort[/proto]`, ranges `a-b`; only the container ports are kept
+/// (`80/tcp`), the protocol lower-cased. Errors are nat's texts.
+pub(crate) fn exposed_ports(ports: &[String]) -> Result<Vec<String>, String> {
+    fn range(p: &str) -> Option<(u16, u16)> {
+        match p.split_once('-') {
+            None => p.parse().ok().map(|n| (n, n)),
+            Some((a, b)) => {
+                let (a, b): (u16, u16) = (a.parse().ok()?, b.split('-').next()?.parse().ok()?);
+                (b >= a).then_some((a, b))
+            }
+        }
+    }
     let mut out = Vec::new();
-    for p in ports {
-        let (range, proto) = match p.split_once('/') {
-            Some((r, pr)) => (r, pr.to_string()),
-            None => (p.as_str(), "tcp".to_string()),
+    for raw in ports {
+        let parts: Vec<&str> = raw.split(':').collect();
+        let n = parts.len();
+        let (ip, host, container) = match n {
+            1 => (String::new(), "", parts[0]),
+            2 => (String::new(), parts[0], parts[1]),
+            _ => (parts[..n - 2].join(":"), parts[n - 2], parts[n - 1]),
         };
-        if !matches!(proto.to_lowercase().as_str(), "tcp" | "udp" | "sctp") {
-            return Err(BuildError::Port(format!("Invalid proto: {proto}")));
-        }
-        let bad = || BuildError::Port(format!("Invalid containerPort: {range}"));
-        let (lo, hi) = match range.split_once('-') {
-            Some((a, b)) => (a, b),
-            None => (range, range),
+        let (proto, container) = match container.split('/').collect::<Vec<_>>().as_slice() {
+            [""] | [] => ("", ""),
+            [p] => ("tcp", *p),
+            [p, "", ..] => ("tcp", *p),
+            ["", ..] => ("", ""),
+            [p, proto, ..] => (*proto, *p),
         };
-        let lo: u16 = lo.parse().map_err(|_| bad())?;
-        let hi: u16 = hi.parse().map_err(|_| bad())?;
-        if hi < lo {
-            return Err(bad());
+        let raw_ip = ip.trim_start_matches('[').trim_end_matches(']');
+        if !raw_ip.is_empty() && raw_ip.parse::<std::net::IpAddr>().is_err() {
+            return Err(format!("Invalid ip address: {ip}"));
         }
-        for n in lo..=hi {
-            out.push(format!("{n}/{proto}"));
+        if container.is_empty() {
+            return Err(format!("No port specified: {raw}<empty>"));
+        }
+        let (lo, hi) =
+            range(container).ok_or_else(|| format!("Invalid containerPort: {container}"))?;
+        if !host.is_empty() {
+            let (hlo, hhi) = range(host).ok_or_else(|| format!("Invalid hostPort: {host}"))?;
+            if hhi - hlo != hi - lo && hi != lo {
+                return Err(format!(
+                    "Invalid ranges specified for container and host Ports: {container} and {host}"
+                ));
+            }
+        }
+        let proto = proto.to_lowercase();
+        if !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
+            return Err(format!("Invalid proto: {proto}"));
+        }
+        for p in lo..=hi {
+            out.push(format!("{p}/{proto}"));
         }
     }
     Ok(out)
@@ -1815,6 +1849,16 @@ mod tests {
             parse_ports(&["abc".into()]).unwrap_err().to_string(),
             "Invalid containerPort: abc"
         );
+        // As Docker 20.10.24 reads `EXPOSE` words (`docker commit -c 'EXPOSE …'`).
+        let ok = |p: &str| exposed_ports(&[p.to_string()]);
+        assert_eq!(ok("80:80"), Ok(vec!["80/tcp".to_string()]));
+        assert_eq!(ok("1.2.3.4:80:81"), Ok(vec!["81/tcp".to_string()]));
+        assert_eq!(ok(":80"), Ok(vec!["80/tcp".to_string()]));
+        assert_eq!(ok("0"), Ok(vec!["0/tcp".to_string()]));
+        assert_eq!(ok("80/UDP"), Ok(vec!["80/udp".to_string()]));
+        assert_eq!(ok("80/xyz"), Err("Invalid proto: xyz".to_string()));
+        assert_eq!(ok("70000"), Err("Invalid containerPort: 70000".to_string()));
+        assert_eq!(ok("90-80"), Err("Invalid containerPort: 90-80".to_string()));
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub mod instruction;
 pub mod parser;
 pub mod shlex;
 
+/// `EXPOSE`'s port words, shared with `--change EXPOSE` (`archive::changes`).
+pub(crate) use dispatch::exposed_ports;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -206,7 +206,8 @@ impl Lexer<'_> {
     }
 }
 
-/// BuildKit's `ProcessWord`: one word, expanded against `env`.
+/// BuildKit's `ProcessWord`: one word, expanded against `env`. Its errors name the word
+/// (`failed to process "${X:?oops}": X: oops`), as BuildKit's lexer wraps them.
 pub fn process_word(word: &str, env: &[String], escape: char) -> Result<String, ExpandError> {
     let mut lx = Lexer {
         chars: word.chars().collect(),
@@ -214,7 +215,13 @@ pub fn process_word(word: &str, env: &[String], escape: char) -> Result<String, 
         escape,
         env,
     };
-    lx.process_until(None)
+    lx.process_until(None).map_err(|e| {
+        ExpandError(format!(
+            "failed to process {}: {}",
+            super::dispatch::go_quote(word),
+            e.0
+        ))
+    })
 }
 
 /// `ProcessWords` (only `EXPOSE` uses it): the expansion split into words at unquoted blanks.
@@ -265,22 +272,30 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(x("${A").unwrap_err(), "missing ':' in substitution");
-        assert_eq!(x("${").unwrap_err(), "syntax error: missing '}'");
-        assert_eq!(x("${}").unwrap_err(), "syntax error: bad substitution");
+        let cases = [
+            ("${A", "missing ':' in substitution"),
+            ("${", "syntax error: missing '}'"),
+            ("${}", "syntax error: bad substitution"),
+            ("${A:%x}", "unsupported modifier (%) in substitution"),
+            ("${NOPE:?}", "NOPE: is not allowed to be unset"),
+            (
+                "'abc",
+                "unexpected end of statement while looking for matching single-quote",
+            ),
+            ("${A:-x", "syntax error: missing '}'"),
+        ];
+        for (w, why) in cases {
+            let want = format!(
+                "failed to process {}: {why}",
+                super::super::dispatch::go_quote(w)
+            );
+            assert_eq!(x(w).unwrap_err(), want, "{w}");
+        }
+        // As Docker 20.10.24's builder says it (`ENV A=${X:?oops}`).
         assert_eq!(
-            x("${A:%x}").unwrap_err(),
-            "unsupported modifier (%) in substitution"
+            process_word("${X:?oops}", &[], '\\').unwrap_err().0,
+            r#"failed to process "${X:?oops}": X: oops"#
         );
-        assert_eq!(
-            x("${NOPE:?}").unwrap_err(),
-            "NOPE: is not allowed to be unset"
-        );
-        assert_eq!(
-            x("'abc").unwrap_err(),
-            "unexpected end of statement while looking for matching single-quote"
-        );
-        assert_eq!(x("${A:-x").unwrap_err(), "syntax error: missing '}'");
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct CreateRequest {
     pub mounts: Vec<MountPoint>,
     pub stop_signal: Option<String>,
     pub stop_timeout: Option<i64>,
+    /// `--network` (`HostConfig.NetworkMode`); `default` when not given.
+    pub network: Option<String>,
 }
 
 /// dockerd's `merge` of the user's config over the image's, and the command it runs.
@@ -168,6 +170,10 @@ impl Engine {
             restart_policy: req.restart.clone(),
             auto_remove: req.auto_remove,
             publish_all_ports: req.publish_all,
+            network_mode: match &req.network {
+                Some(n) => self.resolve_network_mode(n),
+                None => "default".into(),
+            },
             ..HostConfig::default()
         };
         if req.restart.name.is_empty() {

@@ -45,6 +45,13 @@ pub enum RuntimeError {
     AttachPaused,
     #[error("You cannot attach to a restarting container, wait until it is running")]
     AttachRestarting,
+    /// A `before=`/`since=` filter naming no container (the daemon's memdb wording).
+    #[error("no such container {0}")]
+    NoSuchFilterContainer(String),
+    #[error("network {0} not found")]
+    NetworkNotFound(String),
+    #[error("cannot join network of a non running container: {0}")]
+    JoinStoppedNetwork(String),
     #[error("No command specified")]
     NoCommand,
     #[error("invalid restart policy format")]
@@ -84,6 +91,17 @@ pub enum RuntimeError {
         "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: {message}: unknown"
     )]
     StartFailed { message: String, code: i32 },
+    /// A `type=none,o=bind` volume whose `device` is not there (the local driver's mount fails).
+    #[error(
+        "error while mounting volume '{path}': failed to mount local volume: mount {device}:{path}, flags: {flags:#x}{data}: no such file or directory"
+    )]
+    VolumeMount {
+        path: String,
+        device: String,
+        flags: u32,
+        /// `, data: …` when the mount options had some beyond the flags.
+        data: String,
+    },
     #[error(
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
     )]
@@ -100,7 +118,9 @@ impl RuntimeError {
     pub fn kind(&self) -> ErrorKind {
         use RuntimeError::*;
         match self {
-            NoSuchContainer(_) => ErrorKind::NotFound,
+            NoSuchContainer(_) | NoSuchFilterContainer(_) | NetworkNotFound(_) => {
+                ErrorKind::NotFound
+            }
             NameConflict { .. }
             | RenameSameName
             | NotRunning(_)
@@ -114,7 +134,8 @@ impl RuntimeError {
             | AttachPaused
             | AttachRestarting
             | PortAllocated { .. }
-            | PortInUse { .. } => ErrorKind::Conflict,
+            | PortInUse { .. }
+            | JoinStoppedNetwork(_) => ErrorKind::Conflict,
             DaemonDown => ErrorKind::Unavailable,
             Io { .. } | Corrupt { .. } | Spawn(_) => ErrorKind::Internal,
             _ => ErrorKind::InvalidArgument,
@@ -122,10 +143,12 @@ impl RuntimeError {
     }
 
     /// The exit status `docker run`/`start` report for this error (126/127 for a command that
-    /// cannot be started, else 125).
+    /// cannot be started or a mount source that is missing, else 125).
     pub fn run_exit_code(&self) -> i32 {
         match self {
             RuntimeError::StartFailed { code, .. } => *code,
+            // docker/cli reports "no such file or directory" start errors as 127.
+            RuntimeError::VolumeMount { .. } => 127,
             _ => 125,
         }
     }

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 use super::super::Engine;
 use super::super::filters::{FilterError, Filters};
 use super::super::image::rootfs;
+use super::error::RuntimeError;
+use super::network::{self, Mode};
 use super::record::{Container, ZERO_TIME};
 
 /// One row of `docker ps`: the record and what the listing adds.
@@ -62,6 +64,39 @@ fn invalid(key: &str, value: &str) -> FilterError {
     FilterError::invalid_value(key, value)
 }
 
+/// The container a `before=`/`since=` filter names: dockerd's `idOrNameFilter`, a full ID or
+/// a name (with or without its `/`); the last value wins when several are given.
+fn filter_container(
+    all: &[Container],
+    f: &Filters,
+    key: &str,
+) -> Result<Option<String>, RuntimeError> {
+    let mut found = None;
+    for value in f.get(key) {
+        let name = value.strip_prefix('/').unwrap_or(value);
+        let c = all
+            .iter()
+            .find(|c| c.id == value)
+            .or_else(|| all.iter().find(|c| c.short_name() == name))
+            .ok_or_else(|| RuntimeError::NoSuchFilterContainer(value.to_string()))?;
+        found = Some(c.id.clone());
+    }
+    Ok(found)
+}
+
+/// dockerd's `volume=` filter: a mount's destination, or its volume name (a bind mount's
+/// source path).
+fn mounts_volume(c: &Container, value: &str) -> bool {
+    c.mount_points.values().any(|m| {
+        m.destination == value
+            || if m.name.is_empty() {
+                m.source == value
+            } else {
+                m.name == value
+            }
+    })
+}
+
 impl Engine {
     /// `docker ps`: containers newest first, filtered as dockerd filters them.
     pub fn containers_list(
@@ -70,17 +105,29 @@ impl Engine {
     ) -> super::super::Result<Vec<ContainerSummary>> {
         let f = &opts.filters;
         f.validate(PS_KEYS)?;
+        let mut exited = Vec::new();
+        for e in f.get("exited") {
+            let code = e
+                .parse::<i64>()
+                .map_err(|_| FilterError::NotAnInteger(e.to_string()))?;
+            exited.push(code);
+        }
         for s in f.get("status") {
             if !STATUSES.contains(&s) {
                 return Err(invalid("status", s).into());
             }
         }
-        let mut exited = Vec::new();
-        for e in f.get("exited") {
-            exited.push(e.parse::<i32>().map_err(|_| invalid("exited", e))?);
-        }
         let mut all = self.containers().list();
-        all.sort_by(|a, b| b.created.cmp(&a.created).then(b.id.cmp(&a.id)));
+        // By time, not by text: RFC 3339 strings with fractions of different lengths do not sort.
+        let created = |c: &Container| c.created.parse::<jiff::Timestamp>().ok();
+        all.sort_by(|a, b| {
+            created(b)
+                .cmp(&created(a))
+                .then_with(|| b.created.cmp(&a.created))
+                .then(b.id.cmp(&a.id))
+        });
+        let mut before = filter_container(&all, f, "before")?;
+        let since = filter_container(&all, f, "since")?;
         let snap = if f.contains("ancestor") {
             Some(self.snapshot()?)
         } else {
@@ -88,6 +135,16 @@ impl Engine {
         };
         let mut out = Vec::new();
         for c in all {
+            // Newest first: skip down to the `before` container, stop at the `since` one.
+            if let Some(b) = &before {
+                if *b == c.id {
+                    before = None;
+                }
+                continue;
+            }
+            if since.as_ref().is_some_and(|s| *s == c.id) {
+                break;
+            }
             if let Some(n) = opts.limit
                 && out.len() >= n
             {
@@ -105,7 +162,9 @@ impl Engine {
             if f.contains("status") && !f.get("status").contains(&status) {
                 continue;
             }
-            if !exited.is_empty() && (status != "exited" || !exited.contains(&c.state.exit_code)) {
+            if !exited.is_empty()
+                && (status != "exited" || !exited.contains(&i64::from(c.state.exit_code)))
+            {
                 continue;
             }
             if f.contains("name")
@@ -120,6 +179,17 @@ impl Engine {
                 continue;
             }
             if !f.match_labels(c.config.labels.as_ref().unwrap_or(&BTreeMap::new())) {
+                continue;
+            }
+            if f.contains("volume") && !f.get("volume").iter().any(|v| mounts_volume(&c, v)) {
+                continue;
+            }
+            if f.contains("network")
+                && !f
+                    .get("network")
+                    .iter()
+                    .any(|n| network::matches_filter(&c, n))
+            {
                 continue;
             }
             if let Some(snap) = &snap {
@@ -235,8 +305,10 @@ impl Engine {
             })
             .collect();
         let running = s.running && !s.restarting;
+        let mode = network::mode(&c.host_config.network_mode);
+        let bridged = network::on_bridge(c);
         let mut ports = serde_json::Map::new();
-        if running {
+        if running && bridged {
             let exposed = c.config.exposed_ports.clone().unwrap_or_default();
             for p in exposed.keys() {
                 ports.insert(p.clone(), Value::Null);
@@ -268,7 +340,9 @@ impl Engine {
         } else {
             (String::new(), String::new(), 0, String::new())
         };
-        let sandbox = if running {
+        // A `container:` mode shares another container's sandbox and has none of its own.
+        let own_sandbox = running && !matches!(mode, Mode::Container(_));
+        let sandbox = if own_sandbox {
             c.id.chars().rev().collect::<String>()
         } else {
             String::new()
@@ -278,7 +352,12 @@ impl Engine {
         } else {
             String::new()
         };
-        let network_id = "4e4a2bd4a1e1a0e4cd0d76a5a1e8c2c5f3f3ac8b9d7e2f8a6c1b0d9e8f7a6b5c";
+        // The top-level fields are the default bridge's endpoint.
+        let bridge_endpoint = if bridged {
+            endpoint.clone()
+        } else {
+            String::new()
+        };
         let state = json!({
             "Status": s.status(),
             "Running": s.running,
@@ -292,25 +371,32 @@ impl Engine {
             "StartedAt": s.started_at,
             "FinishedAt": s.finished_at,
         });
-        let bridge = json!({
-            "IPAMConfig": Value::Null,
-            "Links": Value::Null,
-            "Aliases": Value::Null,
-            "NetworkID": network_id,
-            "EndpointID": endpoint,
-            "Gateway": gw,
-            "IPAddress": ip,
-            "IPPrefixLen": prefix,
-            "IPv6Gateway": "",
-            "GlobalIPv6Address": "",
-            "GlobalIPv6PrefixLen": 0,
-            "MacAddress": mac,
-            "DriverOpts": Value::Null,
-        });
-        let sandbox_key = if running {
-            format!("/var/run/docker/netns/{}", sandbox.get(..12).unwrap_or(""))
-        } else {
-            String::new()
+        let mut networks = serde_json::Map::new();
+        if let Some((name, id)) = network::network_of(c) {
+            let exists = !id.is_empty();
+            networks.insert(
+                name.to_string(),
+                json!({
+                    "IPAMConfig": Value::Null,
+                    "Links": Value::Null,
+                    "Aliases": Value::Null,
+                    "NetworkID": id,
+                    "EndpointID": if exists { endpoint.as_str() } else { "" },
+                    "Gateway": gw,
+                    "IPAddress": ip,
+                    "IPPrefixLen": prefix,
+                    "IPv6Gateway": "",
+                    "GlobalIPv6Address": "",
+                    "GlobalIPv6PrefixLen": 0,
+                    "MacAddress": mac,
+                    "DriverOpts": Value::Null,
+                }),
+            );
+        }
+        let sandbox_key = match mode {
+            _ if !own_sandbox => String::new(),
+            Mode::Builtin(n) if n == network::HOST => "/var/run/docker/netns/default".into(),
+            _ => format!("/var/run/docker/netns/{}", sandbox.get(..12).unwrap_or("")),
         };
         let network = json!({
             "Bridge": "",
@@ -322,7 +408,7 @@ impl Engine {
             "SandboxKey": sandbox_key,
             "SecondaryIPAddresses": Value::Null,
             "SecondaryIPv6Addresses": Value::Null,
-            "EndpointID": endpoint,
+            "EndpointID": bridge_endpoint,
             "Gateway": gw,
             "GlobalIPv6Address": "",
             "GlobalIPv6PrefixLen": 0,
@@ -330,7 +416,7 @@ impl Engine {
             "IPPrefixLen": prefix,
             "IPv6Gateway": "",
             "MacAddress": mac,
-            "Networks": {"bridge": bridge},
+            "Networks": networks,
         });
         let head = json!({
             "Id": c.id,

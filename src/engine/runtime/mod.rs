@@ -17,7 +17,9 @@
 //! socket (stdout and stderr frames, input to its stdin when `-i`), so `attach` streams them live
 //! (a container run in the foreground by another `docker run` is followed through its log).
 //! Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
-//! destinations through the confined root's mount table.
+//! destinations through the confined root's mount table. A container's network ([`network`])
+//! is one of Docker's built-in three, or another container's; only the bridge gives it an
+//! address and published ports.
 //!
 //! ```text
 //!            create            start                 exit / kill / stop
@@ -38,6 +40,7 @@ pub mod inspect;
 pub mod launch;
 pub mod logs;
 pub mod names;
+pub mod network;
 pub mod ops;
 pub mod record;
 pub mod restart;

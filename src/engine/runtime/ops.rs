@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::super::Engine;
 use super::error::RuntimeError;
+use super::network;
 use super::record::{Container, ShimLock};
 use super::supervise::{Attach, wait_supervisor_gone};
 use super::sys::parse_signal;
@@ -117,7 +118,9 @@ impl Engine {
         hold: bool,
     ) -> super::super::Result<()> {
         let c = self.containers().load(id)?;
+        self.check_network(&c)?;
         self.check_ports(&c)?;
+        self.check_volume_mounts(&c)?;
         let store = self.containers();
         // A supervisor still finishing (a stop just recorded) must be gone before a new one.
         wait_supervisor_gone(&store.shim_lock_path(&c.id), KILL_GRACE);
@@ -181,12 +184,24 @@ impl Engine {
     }
 
     /// Refuses to start a container whose published host ports are taken.
+    /// Every volume the container mounts can be mounted (a bind volume's directory exists).
+    fn check_volume_mounts(&self, c: &Container) -> Result<(), RuntimeError> {
+        for m in c.mount_points.values().filter(|m| m.kind == "volume") {
+            self.volume_mount_source(&m.name)?;
+        }
+        Ok(())
+    }
+
+    /// Published ports are free (only the bridge publishes them).
     fn check_ports(&self, c: &Container) -> Result<(), RuntimeError> {
+        if !network::on_bridge(c) {
+            return Ok(());
+        }
         let others: Vec<Container> = self
             .containers()
             .list()
             .into_iter()
-            .filter(|o| o.id != c.id && o.state.running)
+            .filter(|o| o.id != c.id && o.state.running && network::on_bridge(o))
             .collect();
         for bindings in c.host_config.port_bindings.values() {
             for b in bindings {
@@ -231,7 +246,9 @@ impl Engine {
         attach: &mut Attach<'_>,
     ) -> super::super::Result<i32> {
         let c = self.container(id)?;
+        self.check_network(&c)?;
         self.check_ports(&c)?;
+        self.check_volume_mounts(&c)?;
         let store = self.containers();
         let lock_path = store.shim_lock_path(&c.id);
         let Some(lock) = ShimLock::try_take(&lock_path) else {

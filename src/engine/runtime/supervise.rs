@@ -27,6 +27,7 @@ use super::super::Engine;
 use super::error::RuntimeError;
 use super::launch::{launcher, spawn_error};
 use super::logs::{LineSplitter, LogWriter};
+use super::network;
 use super::record::{Container, ShimLock, ZERO_TIME};
 use super::restart::{self, Decision, Exit};
 use super::spec::{Mount, ProcessSpec, status};
@@ -134,7 +135,12 @@ impl Engine {
             hostname: c.config.hostname.clone(),
             tty: c.config.tty,
             stdin_open: c.config.open_stdin,
-            ports: c.host_config.port_bindings.clone(),
+            // Only the bridge publishes ports (host mode discards them, none has no network).
+            ports: if network::on_bridge(c) {
+                c.host_config.port_bindings.clone()
+            } else {
+                Default::default()
+            },
             labels: c.config.labels.clone().unwrap_or_default(),
             mounts: self.spec_mounts(c),
             start_error: Some(store.start_error_path(&c.id)),
@@ -144,10 +150,21 @@ impl Engine {
     fn spec_mounts(&self, c: &Container) -> Vec<Mount> {
         c.mount_points
             .values()
-            .map(|m| Mount {
-                source: self.paths().home().join(m.source.trim_start_matches('/')),
-                destination: m.destination.clone(),
-                read_only: !m.rw,
+            .map(|m| {
+                let (source, opts_ro) = match m.kind.as_str() {
+                    "volume" => self
+                        .volume_mount_source(&m.name)
+                        .unwrap_or_else(|_| (self.volume_data(&m.name), false)),
+                    _ => (
+                        self.paths().home().join(m.source.trim_start_matches('/')),
+                        false,
+                    ),
+                };
+                Mount {
+                    source,
+                    destination: m.destination.clone(),
+                    read_only: !m.rw || opts_ro,
+                }
             })
             .collect()
     }
@@ -172,7 +189,7 @@ impl Engine {
         c.state.error.clear();
         c.state.started_at = now_string(self);
         c.has_been_started_before = true;
-        if c.ip_address.is_empty() {
+        if c.ip_address.is_empty() && network::on_bridge(&c) {
             c.ip_address = (2..=254)
                 .map(|n| format!("172.17.0.{n}"))
                 .find(|ip| !used.contains(ip))
