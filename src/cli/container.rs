@@ -87,6 +87,13 @@ pub const RUN_FLAGS: &[Flag] = &[
         "Expose a port or a range of ports",
     ),
     flag(
+        "group-add",
+        None,
+        Kind::List,
+        "list",
+        "Add additional groups to join",
+    ),
+    flag(
         "hostname",
         Some('h'),
         Kind::Str,
@@ -908,6 +915,7 @@ fn create_request(
         .filter(|n| !n.is_empty())
         .map(str::to_string);
     req.user = p.str("user").map(str::to_string);
+    req.group_add = p.list("group-add");
     req.stop_signal = p.str("stop-signal").map(str::to_string);
     req.network = p
         .str("network")
@@ -1079,8 +1087,10 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     let id = create_with_pull(engine, &req, io, &|e| run_engine_fail(e))?;
     if detach {
-        engine.container_start(&id).map_err(run_start_fail)?;
+        let started = engine.container_start(&id);
+        // docker/cli prints the ID before the start answers, so also above a start error.
         out(io, &format!("{id}\n"));
+        started.map_err(run_start_fail)?;
         return Ok(0);
     }
     // SAFETY: isatty only queries the descriptor.
@@ -1969,6 +1979,12 @@ pub(super) fn exec(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
                     "OCI runtime exec failed: exec failed: unable to start container process: {message}: unknown\n"
                 ),
             );
+            Ok(126)
+        }
+        // The exec's user cannot be resolved: dockerd fails the exec start, which an attached
+        // client prints on stdout (a detached one gets the daemon's error).
+        Err(Error::Runtime(RuntimeError::User(e))) if !req.detach => {
+            out(io, &format!("{e}\n"));
             Ok(126)
         }
         Err(e) => Err(Fail::daemon(e)),

@@ -86,12 +86,58 @@ pub struct MountEntry {
     read_only: bool,
 }
 
+/// Who is working under a root: the user a container process runs as (`-u`, the image's
+/// `USER`), for `id`, permission checks and the owner of what it creates. The host shell, and a
+/// container without a user, is root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Creds {
+    pub uid: u32,
+    pub gid: u32,
+    /// `getgroups(2)`: sorted, each once, the gid among them.
+    pub groups: Vec<u32>,
+}
+
+impl Creds {
+    pub fn root() -> Creds {
+        Creds {
+            uid: 0,
+            gid: 0,
+            groups: vec![0],
+        }
+    }
+
+    /// The credentials of a process spec (the runtime resolved them).
+    pub fn new(uid: u32, gid: u32, groups: &[u32]) -> Creds {
+        let mut groups = groups.to_vec();
+        if groups.is_empty() {
+            groups.push(gid);
+        }
+        Creds { uid, gid, groups }
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.uid == 0
+    }
+
+    /// Whether the process is in group `gid` (its primary group or a supplementary one).
+    pub fn in_group(&self, gid: u32) -> bool {
+        self.gid == gid || self.groups.contains(&gid)
+    }
+}
+
+impl Default for Creds {
+    fn default() -> Creds {
+        Creds::root()
+    }
+}
+
 /// A root directory that virtual paths are confined to, with the mounts shown inside it.
 #[derive(Debug, Clone)]
 pub struct Root {
     real: PathBuf,
     /// Sorted by destination length, longest first, so the first match is the innermost mount.
     mounts: std::sync::Arc<Vec<MountEntry>>,
+    creds: std::sync::Arc<Creds>,
 }
 
 impl Root {
@@ -99,7 +145,19 @@ impl Root {
         Root {
             real,
             mounts: Default::default(),
+            creds: Default::default(),
         }
+    }
+
+    /// This root as seen by the user `creds`.
+    pub fn with_creds(mut self, creds: Creds) -> Root {
+        self.creds = std::sync::Arc::new(creds);
+        self
+    }
+
+    /// The user working under this root.
+    pub fn creds(&self) -> &Creds {
+        &self.creds
     }
 
     /// This root with `source` mounted at virtual path `destination` (normalised lexically;

@@ -14,6 +14,7 @@
 //! pipes in threads joined by OS pipes, redirections, here-documents); [`builtins`] holds the
 //! commands.
 
+pub mod accounts;
 pub mod applets;
 pub mod ast;
 pub mod builtins;

@@ -27,7 +27,10 @@ pub struct CreateRequest {
     pub env: Vec<String>,
     pub labels: BTreeMap<String, String>,
     pub workdir: Option<String>,
+    /// `-u`; empty means the image's `User`, as when not given.
     pub user: Option<String>,
+    /// `--group-add`: more groups (names or gids), resolved at start.
+    pub group_add: Vec<String>,
     pub hostname: Option<String>,
     pub tty: bool,
     pub stdin_open: bool,
@@ -87,7 +90,11 @@ pub fn merge_config(
     let config = ContainerConfig {
         hostname: hostname.to_string(),
         domainname: String::new(),
-        user: req.user.clone().unwrap_or_else(|| image.user.clone()),
+        user: req
+            .user
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| image.user.clone()),
         attach_stdin: req.attach && req.stdin_open,
         attach_stdout: req.attach,
         attach_stderr: req.attach,
@@ -170,6 +177,7 @@ impl Engine {
             restart_policy: req.restart.clone(),
             auto_remove: req.auto_remove,
             publish_all_ports: req.publish_all,
+            group_add: (!req.group_add.is_empty()).then(|| req.group_add.clone()),
             network_mode: match &req.network {
                 Some(n) => self.resolve_network_mode(n),
                 None => "default".into(),

@@ -106,6 +106,13 @@ pub enum RuntimeError {
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
     )]
     DaemonDown,
+    /// The container's user (`-u`, the image's `USER`, `exec -u`, `--group-add`) cannot be
+    /// resolved in its `/etc/passwd` and `/etc/group`.
+    #[error(transparent)]
+    User(#[from] super::user::UserError),
+    /// A start failure recorded in the container's state by its supervisor, as it was worded.
+    #[error("{message}")]
+    Recorded { message: String, code: i32 },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("{path}: {what}")]
@@ -138,6 +145,7 @@ impl RuntimeError {
             | JoinStoppedNetwork(_) => ErrorKind::Conflict,
             DaemonDown => ErrorKind::Unavailable,
             Io { .. } | Corrupt { .. } | Spawn(_) => ErrorKind::Internal,
+            User(_) | Recorded { .. } => ErrorKind::InvalidArgument,
             _ => ErrorKind::InvalidArgument,
         }
     }
@@ -147,9 +155,19 @@ impl RuntimeError {
     pub fn run_exit_code(&self) -> i32 {
         match self {
             RuntimeError::StartFailed { code, .. } => *code,
+            RuntimeError::Recorded { code, .. } if matches!(*code, 126 | 127) => *code,
             // docker/cli reports "no such file or directory" start errors as 127.
             RuntimeError::VolumeMount { .. } => 127,
             _ => 125,
+        }
+    }
+
+    /// The `State.ExitCode` dockerd records when a start fails: the runtime's 126/127 for a
+    /// command that cannot be started, else 128 (`containerStart`'s "don't leave it at zero").
+    pub fn state_exit_code(&self) -> i32 {
+        match self {
+            RuntimeError::StartFailed { code, .. } | RuntimeError::Recorded { code, .. } => *code,
+            _ => 128,
         }
     }
 }

@@ -45,19 +45,27 @@ impl Engine {
             return Err(RuntimeError::ExecPaused(c.id).into());
         }
         let store = self.containers();
-        let mut spec = self.process_spec(&c);
-        spec.args = req.cmd.clone();
+        let mut spec = self.process_spec(&c)?;
+        // `-u` resolved now, in the rootfs as it is (dockerd's `execSetPlatformOpt`); without
+        // it the process runs as the container's user.
+        let user = req
+            .user
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .unwrap_or(&c.config.user);
+        let who = self.container_identity(&c, user)?;
+        spec.user = user.to_string();
         spec.env = process_env(
             c.config.env.as_deref().unwrap_or(&[]),
             &c.config.hostname,
             req.tty,
             &req.env,
+            &who.home,
         );
+        (spec.uid, spec.gid, spec.groups) = (who.uid, who.gid, who.groups);
+        spec.args = req.cmd.clone();
         if let Some(w) = &req.workdir {
             spec.cwd = w.clone();
-        }
-        if let Some(u) = &req.user {
-            spec.user = u.clone();
         }
         spec.tty = req.tty;
         spec.stdin_open = req.stdin_open;

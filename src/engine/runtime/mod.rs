@@ -48,6 +48,7 @@ pub mod spec;
 pub mod supervise;
 pub mod sys;
 pub mod tty;
+pub mod user;
 pub mod volumes;
 
 pub use create::CreateRequest;

@@ -121,6 +121,11 @@ impl Engine {
         self.check_network(&c)?;
         self.check_ports(&c)?;
         self.check_volume_mounts(&c)?;
+        if let Err(e) = self.container_identity(&c, &c.config.user) {
+            // Before any process: dockerd fails `createSpec` and records the error.
+            self.mark_start_failed(&c.id, &c.state.started_at, &e)?;
+            return Err(e.into());
+        }
         let store = self.containers();
         // A supervisor still finishing (a stop just recorded) must be gone before a new one.
         wait_supervisor_gone(&store.shim_lock_path(&c.id), KILL_GRACE);
@@ -176,7 +181,7 @@ impl Engine {
                 message: m.to_string(),
                 code: c.state.exit_code,
             },
-            None => RuntimeError::StartFailed {
+            None => RuntimeError::Recorded {
                 message: c.state.error.clone(),
                 code: c.state.exit_code,
             },

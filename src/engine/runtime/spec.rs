@@ -19,13 +19,26 @@ pub struct ProcessSpec {
     /// combined by Docker's rules. `args[0]` is looked up in `PATH` inside the rootfs unless it
     /// contains a `/`.
     pub args: Vec<String>,
-    /// `KEY=value` pairs: the image's `Env`, then `-e`/`--env-file`, then `HOSTNAME`, `HOME`
-    /// (and `TERM=xterm` with a tty), as Docker sets them.
+    /// `KEY=value` pairs: `PATH`, `HOSTNAME` (and `TERM=xterm` with a tty), the image's `Env`,
+    /// `-e`/`--env-file`, then `HOME` from the user's passwd entry when none of those set it
+    /// (runc's rule: `/` for a uid without an entry).
     pub env: Vec<String>,
     /// The working directory inside the container (`/` when unset).
     pub cwd: String,
-    /// `-u`: `name`, `uid`, or `uid:gid` (informational: drydock does not switch users).
+    /// `-u` (or the image's `User`) as given: `name`, `uid`, `name:group`, `uid:gid`.
     pub user: String,
+    /// The user it resolved to in the rootfs's `/etc/passwd` (the runtime resolves it, as
+    /// dockerd does): the process's uid, gid and group list (`getgroups(2)`: the supplementary
+    /// groups and the gid, sorted, each once). drydock cannot switch the real process's
+    /// credentials; the init gives them to the shell and its applets, which show them (`id`,
+    /// `whoami`, prompts), check permissions with them and record them as the owner of what
+    /// the process creates.
+    #[serde(default)]
+    pub uid: u32,
+    #[serde(default)]
+    pub gid: u32,
+    #[serde(default)]
+    pub groups: Vec<u32>,
     pub hostname: String,
     /// A terminal is attached (`-t`): shells show their prompt.
     pub tty: bool,

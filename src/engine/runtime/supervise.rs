@@ -32,6 +32,7 @@ use super::record::{Container, ShimLock, ZERO_TIME};
 use super::restart::{self, Decision, Exit};
 use super::spec::{Mount, ProcessSpec, status};
 use super::tty;
+use super::user::{self, Identity};
 
 /// The default `PATH` dockerd gives a container whose image sets none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -76,12 +77,14 @@ impl Attach<'_> {
 }
 
 /// dockerd's process environment: `PATH` (the default unless the config sets one), `HOSTNAME`,
-/// `TERM=xterm` with a tty, the config's `Env` (replacing or appending), then `HOME=/root`.
+/// `TERM=xterm` with a tty, the config's `Env` (replacing or appending), then runc's `HOME`
+/// (`home`, the user's passwd entry's) when none of those set it.
 pub fn process_env(
     config_env: &[String],
     hostname: &str,
     tty: bool,
     extra: &[String],
+    home: &str,
 ) -> Vec<String> {
     let mut env = vec![
         format!("PATH={DEFAULT_PATH}"),
@@ -101,7 +104,7 @@ pub fn process_env(
         }
     }
     if !env.iter().any(|e| e.starts_with("HOME=")) {
-        env.push("HOME=/root".into());
+        env.push(format!("HOME={home}"));
     }
     env
 }
@@ -111,12 +114,21 @@ fn now_string(engine: &Engine) -> String {
 }
 
 impl Engine {
-    /// The spec of a container's main process.
-    pub fn process_spec(&self, c: &Container) -> ProcessSpec {
+    /// The user `spec` (with the container's `--group-add`) resolved in the container's rootfs.
+    pub fn container_identity(&self, c: &Container, spec: &str) -> Result<Identity, RuntimeError> {
+        let rootfs = self.containers().rootfs(c);
+        let add = c.host_config.group_add.as_deref().unwrap_or(&[]);
+        Ok(user::resolve(&rootfs, spec, add)?)
+    }
+
+    /// The spec of a container's main process; fails as dockerd does when its user cannot be
+    /// resolved.
+    pub fn process_spec(&self, c: &Container) -> Result<ProcessSpec, RuntimeError> {
         let store = self.containers();
+        let who = self.container_identity(c, &c.config.user)?;
         let mut args = vec![c.path.clone()];
         args.extend(c.args.iter().cloned());
-        ProcessSpec {
+        Ok(ProcessSpec {
             container_id: c.id.clone(),
             rootfs: store.rootfs(c),
             args,
@@ -125,6 +137,7 @@ impl Engine {
                 &c.config.hostname,
                 c.config.tty,
                 &[],
+                &who.home,
             ),
             cwd: if c.config.working_dir.is_empty() {
                 "/".into()
@@ -132,6 +145,9 @@ impl Engine {
                 c.config.working_dir.clone()
             },
             user: c.config.user.clone(),
+            uid: who.uid,
+            gid: who.gid,
+            groups: who.groups,
             hostname: c.config.hostname.clone(),
             tty: c.config.tty,
             stdin_open: c.config.open_stdin,
@@ -144,7 +160,7 @@ impl Engine {
             labels: c.config.labels.clone().unwrap_or_default(),
             mounts: self.spec_mounts(c),
             start_error: Some(store.start_error_path(&c.id)),
-        }
+        })
     }
 
     fn spec_mounts(&self, c: &Container) -> Vec<Mount> {
@@ -201,13 +217,13 @@ impl Engine {
 
     /// Records a command that could not be started: the container keeps its previous state
     /// (`created` when it never ran) with the exit code and the error.
-    fn mark_start_failed(
+    pub(crate) fn mark_start_failed(
         &self,
         id: &str,
         prev_started: &str,
         err: &RuntimeError,
     ) -> Result<(), RuntimeError> {
-        let code = err.run_exit_code();
+        let code = err.state_exit_code();
         let msg = err.to_string();
         let at = now_string(self);
         self.containers().update(id, |c| {
@@ -303,7 +319,13 @@ impl Engine {
     pub(crate) fn run_once(&self, id: &str, attach: &mut Attach<'_>) -> Result<i32, RuntimeError> {
         let store = self.containers();
         let c = store.load(id)?;
-        let spec = self.process_spec(&c);
+        let spec = match self.process_spec(&c) {
+            Ok(s) => s,
+            Err(err) => {
+                self.mark_start_failed(id, &c.state.started_at, &err)?;
+                return Err(err);
+            }
+        };
         let spec_path = store.spec_path(id);
         let bytes = serde_json::to_vec_pretty(&spec).unwrap_or_default();
         super::super::fsutil::write_atomic_nosync(&self.paths().tmp(), &spec_path, &bytes)
@@ -860,6 +882,7 @@ mod tests {
             "abc",
             true,
             &[],
+            "/root",
         );
         assert_eq!(
             env,
@@ -871,7 +894,7 @@ mod tests {
                 "HOME=/root"
             ]
         );
-        let env = process_env(&["HOME=/x".into()], "h", false, &["A=1".into()]);
+        let env = process_env(&["HOME=/x".into()], "h", false, &["A=1".into()], "/home/u");
         assert_eq!(
             env,
             [
@@ -881,6 +904,9 @@ mod tests {
                 "A=1"
             ]
         );
+        // runc's HOME comes last, from the user's passwd entry.
+        let env = process_env(&[], "h", false, &[], "/nonexistent");
+        assert_eq!(env.last().map(String::as_str), Some("HOME=/nonexistent"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::{ContainerCommands, DEFAULT_PATH, ExecError, exec_error_text, lookup, signals};
 use crate::engine::runtime::spec::{Mount, ProcessSpec, status};
-use crate::shell::fs::Root;
+use crate::shell::fs::{Creds, Root};
 use crate::shell::{Ctx, Shell, State, Stdio, Var};
 
 /// The line `docker run` prints when the container's command cannot be started.
@@ -131,7 +131,8 @@ pub fn run(spec: &ProcessSpec) -> i32 {
         tty,
     });
     let mut stderr = std::io::stderr();
-    let root = Root::new(spec.rootfs.clone());
+    let root =
+        Root::new(spec.rootfs.clone()).with_creds(Creds::new(spec.uid, spec.gid, &spec.groups));
     if !spec.rootfs.is_dir() {
         let _ = writeln!(
             stderr,

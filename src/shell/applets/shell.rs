@@ -102,7 +102,35 @@ fn tilde(cwd: &str, home: &str) -> String {
     cwd.to_string()
 }
 
-/// The prompt of shell `invoked` (`bash`, `/bin/sh` …) for root in `distro`.
+/// Who a prompt is for: bash's `\u` (the user's name; `I have no name!` for a uid without a
+/// passwd entry) and `\$` (`#` for root, `$` for anyone else).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptUser {
+    pub name: String,
+    pub root: bool,
+}
+
+impl PromptUser {
+    pub fn root() -> PromptUser {
+        PromptUser {
+            name: "root".into(),
+            root: true,
+        }
+    }
+
+    /// The user working under `root` (its credentials, named from its `/etc/passwd`).
+    pub fn of(root: &Root) -> PromptUser {
+        let uid = root.creds().uid;
+        PromptUser {
+            name: crate::shell::accounts::Accounts::read(root)
+                .user_name(uid)
+                .unwrap_or_else(|| "I have no name!".into()),
+            root: uid == 0,
+        }
+    }
+}
+
+/// The prompt of shell `invoked` (`bash`, `/bin/sh` …) for `user` in `distro`.
 pub fn prompt(
     distro: &Distro,
     invoked: &str,
@@ -110,9 +138,12 @@ pub fn prompt(
     cwd: &str,
     home: &str,
     bash_version: &str,
+    user: &PromptUser,
 ) -> String {
     let name = file_name(invoked);
     let w = tilde(cwd, home);
+    let sigil = if user.root { '#' } else { '$' };
+    let u = &user.name;
     match (name, distro) {
         ("bash", Distro::RedHat) => {
             let base = if w == "~" || w == "/" {
@@ -120,17 +151,17 @@ pub fn prompt(
             } else {
                 file_name(&w).to_string()
             };
-            format!("[root@{host} {base}]# ")
+            format!("[{u}@{host} {base}]{sigil} ")
         }
-        ("bash", _) => format!("root@{host}:{w}# "),
-        ("sh", Distro::RedHat) => format!("sh-{bash_version}# "),
-        ("sh" | "dash", Distro::Debian | Distro::Ubuntu) => "# ".into(),
-        ("dash", _) => "# ".into(),
-        _ => format!("{w} # "),
+        ("bash", _) => format!("{u}@{host}:{w}{sigil} "),
+        ("sh", Distro::RedHat) => format!("sh-{bash_version}{sigil} "),
+        ("sh" | "dash", Distro::Debian | Distro::Ubuntu) => format!("{sigil} "),
+        ("dash", _) => format!("{sigil} "),
+        _ => format!("{w} {sigil} "),
     }
 }
 
-/// The prompt for the shell `invoked` in `root`, now.
+/// The prompt for the shell `invoked` in `root`, now, for the user working under it.
 pub fn prompt_in(root: &Root, invoked: &str, host: &str, cwd: &str, home: &str) -> String {
     let d = distro(root);
     let v = if d == Distro::RedHat {
@@ -138,7 +169,7 @@ pub fn prompt_in(root: &Root, invoked: &str, host: &str, cwd: &str, home: &str) 
     } else {
         String::new()
     };
-    prompt(&d, invoked, host, cwd, home, &v)
+    prompt(&d, invoked, host, cwd, home, &v, &PromptUser::of(root))
 }
 
 /// Reads one line (without its newline) a byte at a time, so nothing after it is taken from a
@@ -305,7 +336,9 @@ mod tests {
 
     #[test]
     fn prompts_per_distribution() {
-        let p = |d: Distro, sh: &str, cwd: &str| prompt(&d, sh, "abc123", cwd, "/root", "4.2");
+        let p = |d: Distro, sh: &str, cwd: &str| {
+            prompt(&d, sh, "abc123", cwd, "/root", "4.2", &PromptUser::root())
+        };
         assert_eq!(p(Distro::RedHat, "/bin/bash", "/"), "[root@abc123 /]# ");
         assert_eq!(p(Distro::RedHat, "bash", "/root"), "[root@abc123 ~]# ");
         assert_eq!(p(Distro::RedHat, "bash", "/etc/yum"), "[root@abc123 yum]# ");
@@ -316,5 +349,34 @@ mod tests {
         assert_eq!(p(Distro::Alpine, "/bin/sh", "/"), "/ # ");
         assert_eq!(p(Distro::Other, "sh", "/tmp"), "/tmp # ");
         assert_eq!(p(Distro::Alpine, "ash", "/root"), "~ # ");
+    }
+
+    #[test]
+    fn prompts_of_other_users() {
+        let user = |name: &str| PromptUser {
+            name: name.into(),
+            root: false,
+        };
+        let p = |d: Distro, sh: &str, cwd: &str, home: &str, u: &PromptUser| {
+            prompt(&d, sh, "abc123", cwd, home, "4.2", u)
+        };
+        // `docker run -it -u nobody busybox sh` (Docker 20.10.24: BusyBox ash's `\w \$ `).
+        assert_eq!(
+            p(Distro::Other, "sh", "/", "/nonexistent", &user("nobody")),
+            "/ $ "
+        );
+        assert_eq!(
+            p(Distro::Other, "sh", "/tmp", "/nonexistent", &user("nobody")),
+            "/tmp $ "
+        );
+        assert_eq!(
+            p(Distro::Debian, "bash", "/home/node", "/home/node", &user("node")),
+            "node@abc123:~$ "
+        );
+        assert_eq!(
+            p(Distro::RedHat, "bash", "/", "/", &user("I have no name!")),
+            "[I have no name!@abc123 /]$ "
+        );
+        assert_eq!(p(Distro::Debian, "sh", "/", "/", &user("x")), "$ ");
     }
 }

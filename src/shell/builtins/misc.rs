@@ -1,5 +1,5 @@
-//! Small commands: `true`, `false`, `sleep`, `clear`, `history`, `exit`, `hostname`, `date`, `id`,
-//! `whoami`, `basename`, `dirname`. The virtual host's user is always `root`.
+//! Small commands: `true`, `false`, `sleep`, `clear`, `history`, `exit`, `hostname`, `date`,
+//! `basename`, `dirname`.
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -158,26 +158,6 @@ pub fn date(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     }
 }
 
-/// `id [-u|-g|-G] [-n]`: root's identity.
-pub fn id(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
-    let Some(opts) = util::parse(ctx.io.stderr, args, &Spec::short("ugGnr", "")) else {
-        return 1;
-    };
-    let out = if opts.has('u') || opts.has('g') || opts.has('G') {
-        if opts.has('n') { "root" } else { "0" }
-    } else {
-        "uid=0(root) gid=0(root) groups=0(root)"
-    };
-    let _ = writeln!(ctx.io.stdout, "{out}");
-    0
-}
-
-/// `whoami`: `root`.
-pub fn whoami(ctx: &mut Ctx<'_, '_>, _args: &[String]) -> i32 {
-    let _ = writeln!(ctx.io.stdout, "root");
-    0
-}
-
 /// The last component of `path` as `basename` prints it (trailing slashes ignored).
 fn base(path: &str) -> &str {
     crate::shell::fs::file_name(path)
@@ -260,9 +240,6 @@ mod tests {
         let mut w = World::new();
         w.check(&["true"], "", "", 0);
         w.check(&["false"], "", "", 1);
-        w.check(&["whoami"], "root\n", "", 0);
-        w.check(&["id"], "uid=0(root) gid=0(root) groups=0(root)\n", "", 0);
-        w.check(&["id", "-un"], "root\n", "", 0);
         w.check(&["hostname"], "drydock\n", "", 0);
         w.check(&["clear"], "", "", 0);
         let o = w.run_tty(&["clear"], b"", true);

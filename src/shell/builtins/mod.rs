@@ -16,6 +16,7 @@ mod files;
 mod find;
 mod grep;
 mod headtail;
+mod ident;
 mod ls;
 mod misc;
 mod nav;
@@ -62,7 +63,7 @@ const HOST: &[CommandDef] = &[
     def("help", "list the shell's commands", which::help),
     def("history", "list the lines entered so far", misc::history),
     def("hostname", "print the host's name", misc::hostname),
-    def("id", "print user and group ids", misc::id),
+    def("id", "print user and group ids", ident::id),
     def("ln", "make links between files", files::ln),
     def("ls", "list directory contents", ls::ls),
     def("mkdir", "make directories", files::mkdir),
@@ -86,7 +87,7 @@ const HOST: &[CommandDef] = &[
     def("unset", "remove variables", env::unset),
     def("wc", "count lines, words and bytes", wc::wc),
     def("which", "locate a command", which::which),
-    def("whoami", "print the user's name", misc::whoami),
+    def("whoami", "print the user's name", ident::whoami),
 ];
 
 impl Commands for Host {
