@@ -13,6 +13,8 @@ use crate::shell::fs::Root;
 pub struct Accounts {
     pub users: Vec<PasswdEntry>,
     pub groups: Vec<GroupEntry>,
+    /// Show numbers, never names (`ls -n`).
+    pub numeric: bool,
 }
 
 impl Accounts {
@@ -27,6 +29,7 @@ impl Accounts {
         Accounts {
             users: parse_passwd(&text("/etc/passwd")),
             groups: parse_group(&text("/etc/group")),
+            numeric: false,
         }
     }
 
@@ -69,14 +72,19 @@ impl Accounts {
     }
 }
 
-/// `ls -l`'s owner column: the name, or the number when the id has none.
+/// `ls -l`'s owner column: the name, or the number when the id has none (and always with
+/// [`Accounts::numeric`], as `ls -n`).
 pub fn user_label(acc: &Accounts, uid: u32) -> String {
-    acc.user_name(uid).unwrap_or_else(|| uid.to_string())
+    acc.user_name(uid)
+        .filter(|_| !acc.numeric)
+        .unwrap_or_else(|| uid.to_string())
 }
 
 /// `ls -l`'s group column: the name, or the number when the id has none.
 pub fn group_label(acc: &Accounts, gid: u32) -> String {
-    acc.group_name(gid).unwrap_or_else(|| gid.to_string())
+    acc.group_name(gid)
+        .filter(|_| !acc.numeric)
+        .unwrap_or_else(|| gid.to_string())
 }
 
 #[cfg(test)]
@@ -87,6 +95,7 @@ mod tests {
         Accounts {
             users: parse_passwd("root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\n"),
             groups: parse_group("root:x:0:\nwheel:x:10:nobody\nnogroup:x:65534:\nw2:x:10:\n"),
+            numeric: false,
         }
     }
 

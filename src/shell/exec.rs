@@ -26,7 +26,7 @@ use super::ast::{
     AndOr, AndOrOp, Command, Param, ParamOp, Pipeline, RedirKind, Redirect, Script, SimpleCommand,
     Word, WordPart,
 };
-use super::fs::FsError;
+use super::fs::{Access, FsError};
 use super::parser;
 use super::{Ctx, Shell, Stdio, Var};
 use expand::Expander;
@@ -374,9 +374,10 @@ fn open_redirects(
 ) -> Option<Redirs> {
     let mut r = Redirs::new();
     for red in redirects {
-        if let Err(msg) = apply_redirect(shell, red, &mut r, &mut *io.stderr) {
+        if let Err(fail) = apply_redirect(shell, red, &mut r, &mut *io.stderr) {
+            let line = fail.text(&shell.state);
             with_stdio(io, &r, |stdio| {
-                let _ = writeln!(stdio.stderr, "drydock: {msg}");
+                let _ = writeln!(stdio.stderr, "{line}");
             });
             return None;
         }
@@ -384,12 +385,63 @@ fn open_redirects(
     Some(r)
 }
 
+/// Why a redirection failed.
+enum RedirFail {
+    /// Its file could not be opened (`write` for `>`/`>>`); `missing` when a directory on the
+    /// way does not exist.
+    Open {
+        path: String,
+        write: bool,
+        missing: bool,
+        msg: String,
+    },
+    Other(String),
+}
+
+impl From<String> for RedirFail {
+    fn from(s: String) -> RedirFail {
+        RedirFail::Other(s)
+    }
+}
+
+impl RedirFail {
+    /// The line the shell prints: drydock's `drydock: PATH: MESSAGE`, or BusyBox ash's
+    /// `sh: can't create PATH: MESSAGE` (`can't open` for `<`; a missing directory is
+    /// `nonexistent directory` / `no such file`), as `docker run busybox sh -c …` prints them.
+    fn text(&self, st: &super::State) -> String {
+        match (self, st.dialect) {
+            (RedirFail::Other(m), super::Dialect::Drydock) => format!("drydock: {m}"),
+            (RedirFail::Other(m), super::Dialect::Ash) => format!("{}: {m}", st.name),
+            (RedirFail::Open { path, msg, .. }, super::Dialect::Drydock) => {
+                format!("drydock: {path}: {msg}")
+            }
+            (
+                RedirFail::Open {
+                    path,
+                    write,
+                    missing,
+                    msg,
+                },
+                super::Dialect::Ash,
+            ) => {
+                let (verb, gone) = if *write {
+                    ("create", "nonexistent directory")
+                } else {
+                    ("open", "no such file")
+                };
+                let why = if *missing { gone } else { msg.as_str() };
+                format!("{}: can't {verb} {path}: {why}", st.name)
+            }
+        }
+    }
+}
+
 fn apply_redirect(
     shell: &mut Shell<'_>,
     red: &Redirect,
     r: &mut Redirs,
     stderr: &mut (dyn Write + Send),
-) -> Result<(), String> {
+) -> Result<(), RedirFail> {
     let fd = red.fd;
     let set = |fd: u32, opened: Opened, r: &mut Redirs| -> Result<(), String> {
         let slot = match opened {
@@ -402,15 +454,15 @@ fn apply_redirect(
     match &red.kind {
         RedirKind::Read(w) => {
             let o = open_target(shell, w, Mode::Read, stderr)?;
-            set(fd, o, r)
+            Ok(set(fd, o, r)?)
         }
         RedirKind::Write(w) => {
             let o = open_target(shell, w, Mode::Write, stderr)?;
-            set(fd, o, r)
+            Ok(set(fd, o, r)?)
         }
         RedirKind::Append(w) => {
             let o = open_target(shell, w, Mode::Append, stderr)?;
-            set(fd, o, r)
+            Ok(set(fd, o, r)?)
         }
         RedirKind::WriteBoth(w) | RedirKind::AppendBoth(w) => {
             let mode = if matches!(red.kind, RedirKind::WriteBoth(_)) {
@@ -425,7 +477,7 @@ fn apply_redirect(
             Ok(())
         }
         RedirKind::Dup(m) => {
-            let s = dup(r, *m)?;
+            let s = dup(r, *m).map_err(RedirFail::Other)?;
             r.slots.insert(fd, s);
             Ok(())
         }
@@ -439,7 +491,9 @@ fn apply_redirect(
                 stderr,
                 subst_status: None,
             };
-            let body = ex.quoted_parts(&doc.body).map_err(|e| e.to_string())?;
+            let body = ex
+                .quoted_parts(&doc.body)
+                .map_err(|e| RedirFail::Other(e.to_string()))?;
             r.slots.insert(fd, Slot::Data(body.into_bytes().into()));
             Ok(())
         }
@@ -459,7 +513,7 @@ fn open_target(
     word: &Word,
     mode: Mode,
     stderr: &mut (dyn Write + Send),
-) -> Result<Opened, String> {
+) -> Result<Opened, RedirFail> {
     let mut ex = Expander {
         shell,
         stderr,
@@ -467,11 +521,18 @@ fn open_target(
     };
     let fields = ex.word(word).map_err(|e| e.to_string())?;
     let [path] = fields.as_slice() else {
-        return Err(format!("{}: ambiguous redirect", unparse(word)));
+        return Err(format!("{}: ambiguous redirect", unparse(word)).into());
     };
     let st = &shell.state;
+    let write = !matches!(mode, Mode::Read);
+    let failed = |missing: bool, msg: String| RedirFail::Open {
+        path: path.clone(),
+        write,
+        missing,
+        msg,
+    };
     if path.is_empty() {
-        return Err(": No such file or directory".into());
+        return Err(failed(true, "No such file or directory".into()));
     }
     match st.root.absolute(&st.cwd, path).as_str() {
         "/dev/null" => return Ok(Opened::Slot(Slot::Null)),
@@ -481,20 +542,33 @@ fn open_target(
         _ => {}
     }
     let resolved = match mode {
-        Mode::Read => st.root.resolve(&st.cwd, path, true),
-        // A read-only mount refuses `>`/`>>` (`Read-only file system`).
+        Mode::Read => st.root.resolve_for(&st.cwd, path, true, Access::Read),
+        // A read-only mount refuses `>`/`>>` (`Read-only file system`), and the user's
+        // permissions are checked.
         Mode::Write | Mode::Append => st.root.resolve_write(&st.cwd, path, true),
     };
-    let real = resolved.map_err(|e| format!("{path}: {}", fs_message(&e)))?;
+    let real = resolved.map_err(|e| {
+        let missing = matches!(e, FsError::NotFound | FsError::NotADirectory);
+        failed(missing, fs_message(&e))
+    })?;
+    let new = write && std::fs::symlink_metadata(&real).is_err();
     let mut o = OpenOptions::new();
     match mode {
         Mode::Read => o.read(true),
         Mode::Write => o.write(true).create(true).truncate(true),
         Mode::Append => o.append(true).create(true),
     };
-    o.open(&real)
-        .map(|f| Opened::Slot(Slot::File(Arc::new(f))))
-        .map_err(|e| format!("{path}: {}", io_message(&e)))
+    let f = o.open(&real).map_err(|e| {
+        let missing = matches!(
+            e.kind(),
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+        );
+        failed(missing, io_message(&e))
+    })?;
+    if new {
+        st.root.created(&real);
+    }
+    Ok(Opened::Slot(Slot::File(Arc::new(f))))
 }
 
 /// coreutils' wording for an I/O error (`No such file or directory`), without Rust's

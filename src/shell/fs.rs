@@ -34,6 +34,8 @@ use std::fs::{self, Metadata};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use crate::engine::image::owner;
+
 /// Symlinks followed in one resolution before giving up, as Linux's `MAXSYMLINKS`.
 const MAX_LINKS: usize = 40;
 
@@ -49,6 +51,12 @@ pub enum FsError {
     /// A write under a read-only mount.
     #[error("Read-only file system")]
     ReadOnly,
+    /// The user lacks the permission (`EACCES`).
+    #[error("Permission denied")]
+    PermissionDenied,
+    /// A sticky directory protects the name from this user (`EPERM`).
+    #[error("Operation not permitted")]
+    NotPermitted,
     #[error("{}", strerror(.0))]
     Io(#[from] std::io::Error),
 }
@@ -61,6 +69,8 @@ impl FsError {
             FsError::NotADirectory => io::Error::from_raw_os_error(libc::ENOTDIR),
             FsError::Loop => io::Error::from_raw_os_error(libc::ELOOP),
             FsError::ReadOnly => io::Error::from_raw_os_error(libc::EROFS),
+            FsError::PermissionDenied => io::Error::from_raw_os_error(libc::EACCES),
+            FsError::NotPermitted => io::Error::from_raw_os_error(libc::EPERM),
             FsError::Io(e) => e,
         }
     }
@@ -74,6 +84,22 @@ pub fn strerror(e: &io::Error) -> String {
         Some(i) => text[..i].to_string(),
         None => text,
     }
+}
+
+/// What a command is about to do with a name, for [`Root::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Read what the name holds (`<`, `cat`, `ls DIR`): read permission on it and search
+    /// permission on its directory.
+    Read,
+    /// Write what the name holds, creating it when absent (`>`, `>>`, `touch`, `cp`'s target):
+    /// write permission on it, or on its directory when it does not exist.
+    Write,
+    /// Make the name (`mkdir`, `ln`, `mv`'s target): write permission on its directory.
+    Create,
+    /// Remove or rename the name (`rm`, `rmdir`, `mv`): write permission on its directory and,
+    /// in a sticky directory, owning the name or the directory.
+    Remove,
 }
 
 /// One entry of a root's mount table.
@@ -227,16 +253,146 @@ impl Root {
         self.walk(cwd, path, follow_last).map(|(real, _)| real)
     }
 
-    /// As [`Root::resolve`], for a path about to be written, created or removed: fails with
-    /// `Read-only file system` when it lies in a read-only mount (through a final symlink too).
+    /// As [`Root::resolve`], for a path whose contents are about to be written (created when
+    /// absent): [`Root::resolve_for`] with [`Access::Write`].
     pub fn resolve_write(
         &self,
         cwd: &str,
         path: &str,
         follow_last: bool,
     ) -> Result<PathBuf, FsError> {
-        self.writable(cwd, path)?;
+        self.resolve_for(cwd, path, follow_last, Access::Write)
+    }
+
+    /// As [`Root::resolve`], for a path about to be written, created or removed (`access`):
+    /// fails with `Read-only file system` when it lies in a read-only mount (through a final
+    /// symlink too), and with `Permission denied` (or `Operation not permitted`) when the user
+    /// working under the root may not do it ([`Root::check`]).
+    pub fn resolve_for(
+        &self,
+        cwd: &str,
+        path: &str,
+        follow_last: bool,
+        access: Access,
+    ) -> Result<PathBuf, FsError> {
+        if access != Access::Read {
+            self.writable(cwd, path)?;
+        }
+        self.check(cwd, path, follow_last, access)?;
         self.resolve(cwd, path, follow_last)
+    }
+
+    /// Whether the user working under this root may do `access` to `path`, by the owners
+    /// drydock records ([`owner`](crate::engine::image::owner)) and the modes on disk, as the
+    /// kernel decides for an unprivileged process (root may do anything). Only what the
+    /// operation's own failure would not report first is refused here: a name that exists is
+    /// not refused for [`Access::Create`] (the operation says `File exists`), a missing one not
+    /// for [`Access::Remove`] (`No such file or directory`).
+    pub fn check(
+        &self,
+        cwd: &str,
+        path: &str,
+        follow_last: bool,
+        access: Access,
+    ) -> Result<(), FsError> {
+        if self.creds.is_root() {
+            return Ok(());
+        }
+        let Ok((real, stack)) = self.walk(cwd, path, follow_last) else {
+            // The operation reports the path's own problem.
+            return Ok(());
+        };
+        let parent = (!stack.is_empty()).then(|| self.joined(&stack[..stack.len() - 1]));
+        self.check_at(&real, parent.as_deref(), access)
+    }
+
+    /// [`Root::check`] for a real path a walker reached below a path already resolved (`rm -r`,
+    /// `cp -r`, `tar x`): its directory is its real parent.
+    pub fn check_real(&self, real: &Path, access: Access) -> Result<(), FsError> {
+        if self.creds.is_root() {
+            return Ok(());
+        }
+        self.check_at(real, real.parent(), access)
+    }
+
+    fn check_at(&self, real: &Path, parent: Option<&Path>, access: Access) -> Result<(), FsError> {
+        let here = fs::symlink_metadata(real).ok();
+        let parent_meta = parent.and_then(|p| fs::metadata(p).ok().map(|m| (p, m)));
+        let dir_writable = || match &parent_meta {
+            Some((p, m)) if !self.permits(p, m, 0o3) => Err(FsError::PermissionDenied),
+            _ => Ok(()),
+        };
+        // Reaching the name at all needs search permission on its directory (`/root` is 0700).
+        if let Some((p, m)) = &parent_meta
+            && !self.permits(p, m, 0o1)
+        {
+            return Err(FsError::PermissionDenied);
+        }
+        match access {
+            Access::Read => match here {
+                Some(m) if !m.file_type().is_symlink() && !self.permits(real, &m, 0o4) => {
+                    Err(FsError::PermissionDenied)
+                }
+                _ => Ok(()),
+            },
+            Access::Write => match here {
+                // Writing a directory fails with `Is a directory` first.
+                Some(m) if m.is_dir() => Ok(()),
+                Some(m) if !self.permits(real, &m, 0o2) => Err(FsError::PermissionDenied),
+                Some(_) => Ok(()),
+                None => dir_writable(),
+            },
+            Access::Create => match here {
+                Some(_) => Ok(()),
+                None => dir_writable(),
+            },
+            Access::Remove => {
+                if here.is_none() {
+                    return Ok(());
+                }
+                dir_writable()?;
+                // The sticky bit (`/tmp`): only the name's owner or the directory's may remove it.
+                if let Some((p, pm)) = &parent_meta {
+                    use std::os::unix::fs::PermissionsExt;
+                    let uid = self.creds.uid;
+                    if pm.permissions().mode() & 0o1000 != 0
+                        && owner::get(real).0 != uid
+                        && owner::get(p).0 != uid
+                    {
+                        return Err(FsError::NotPermitted);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether the user's class (owner, group, other) of `real`'s mode has all of `want`
+    /// (`0o4` read, `0o2` write, `0o1` execute/search).
+    fn permits(&self, real: &Path, m: &Metadata, want: u32) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        if self.creds.is_root() {
+            return true;
+        }
+        let (uid, gid) = owner::get(real);
+        let mode = m.permissions().mode();
+        let shift = if uid == self.creds.uid {
+            6
+        } else if self.creds.in_group(gid) {
+            3
+        } else {
+            0
+        };
+        (mode >> shift) & want == want
+    }
+
+    /// Records the user working under this root as the owner of `real`, just created (and of
+    /// everything below it when it is a directory it just made, as `cp -r` or `tar x` do).
+    /// Root's files need no record; failures only lose the record.
+    pub fn created(&self, real: &Path) {
+        if !self.creds.is_root() {
+            let _ = owner::set_tree(real, self.creds.uid, self.creds.gid);
+        }
     }
 
     /// Whether `path` may be written: `Err(ReadOnly)` when the name itself, or what a final

@@ -57,6 +57,19 @@ pub struct State {
     pub args: Vec<String>,
     /// `$0`.
     pub name: String,
+    /// Whose words the shell's own errors take.
+    pub dialect: Dialect,
+}
+
+/// Whose words the shell's own errors take: drydock's (`drydock: x: No such file or directory`),
+/// or BusyBox ash's inside a `busybox` or `alpine` container (`sh: can't create x: Permission
+/// denied`), for the messages a learner compares with Docker's. Only redirection failures have
+/// ash words so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Dialect {
+    #[default]
+    Drydock,
+    Ash,
 }
 
 impl State {
@@ -92,6 +105,7 @@ impl State {
             exit: None,
             args: Vec::new(),
             name: "drydock".into(),
+            dialect: Dialect::Drydock,
         }
     }
 

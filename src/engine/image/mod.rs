@@ -7,6 +7,7 @@
 //! no half image visible.
 
 pub mod layers;
+pub mod owner;
 pub mod refs;
 pub mod rootfs;
 pub mod tarsplit;

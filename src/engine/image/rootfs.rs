@@ -22,8 +22,10 @@
 //! container's init layer (`/etc/hosts`, `/etc/hostname`, `/etc/resolv.conf`, `/.dockerenv`, and
 //! the `/dev`, `/proc`, `/sys` mount points) are never changes, as in Docker.
 //!
-//! Owners are not kept: drydock runs unprivileged and the unpacker does not `chown`, so tar
-//! streams written here say uid 0 / gid 0, which is what most image files are.
+//! Owners: drydock runs unprivileged and cannot `chown`, so a file's owner in the container's
+//! world is the one [`super::owner`] records beside it (root when none is). The view carries each
+//! layer file's recorded owner, the assembler copies it, `docker diff` counts an owner change as
+//! a change (as moby's `changes.go` compares uid and gid), and tar streams written here carry it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{CString, OsStr, OsString};
@@ -79,6 +81,8 @@ struct Node {
     src: PathBuf,
     /// (device, inode) of `src` when it has several links, so hard links stay links.
     link_key: Option<(u64, u64)>,
+    /// (uid, gid) recorded for `src`.
+    owner: (u32, u32),
     children: BTreeMap<OsString, Node>,
 }
 
@@ -100,6 +104,7 @@ impl Node {
             mode: m.mode() & 0o7777,
             size: m.len(),
             mtime: (m.mtime(), m.mtime_nsec()),
+            owner: super::owner::get(&src),
             src,
             children: BTreeMap::new(),
         })
@@ -133,6 +138,7 @@ impl View {
                 mtime: (0, 0),
                 src: PathBuf::new(),
                 link_key: None,
+                owner: (0, 0),
                 children: BTreeMap::new(),
             },
         };
@@ -261,6 +267,9 @@ fn materialize(node: &Node, dest: &Path, fresh: bool, ctx: &mut Materialize) -> 
                 if existed || child.mode & 0o7777 != (filling & !ctx.umask) & 0o777 {
                     fs::set_permissions(&path, fs::Permissions::from_mode(child.mode))?;
                 }
+                if existed || child.owner != (0, 0) {
+                    super::owner::set(&path, child.owner.0, child.owner.1)?;
+                }
             }
             Kind::File => {
                 if !fresh {
@@ -270,6 +279,9 @@ fn materialize(node: &Node, dest: &Path, fresh: bool, ctx: &mut Materialize) -> 
                     Some(first) => fs::hard_link(first, &path)?,
                     None => {
                         copy_file(&child.src, &path, child.mode)?;
+                        if child.owner != (0, 0) {
+                            super::owner::set(&path, child.owner.0, child.owner.1)?;
+                        }
                         if let Some(k) = child.link_key {
                             ctx.links.insert(k, path.clone());
                         }
@@ -425,7 +437,7 @@ fn sorted_names(dir: &Path) -> io::Result<BTreeSet<OsString>> {
 /// Whether the rootfs entry `m` at `real` is the view's leaf `n` unchanged.
 fn same_leaf(n: &Node, m: &Metadata, real: &Path) -> bool {
     let ft = m.file_type();
-    if n.mode != m.mode() & 0o7777 {
+    if n.mode != m.mode() & 0o7777 || n.owner != super::owner::get(real) {
         return false;
     }
     match &n.kind {
@@ -495,7 +507,10 @@ fn compare_dir(
             (Some(n), Some(m)) if n.kind == Kind::Dir && m.is_dir() => {
                 let mut sub = Vec::new();
                 compare_dir(&n.children, &p, &v, &mut sub)?;
-                if !sub.is_empty() || n.mode != m.mode() & 0o7777 {
+                if !sub.is_empty()
+                    || n.mode != m.mode() & 0o7777
+                    || n.owner != super::owner::get(&p)
+                {
                     out.push(Change { kind: 'C', path: v });
                     out.append(&mut sub);
                 }
@@ -543,13 +558,15 @@ impl<'w> TarOut<'w> {
         }
     }
 
-    fn header(kind: tar::EntryType, m: &Metadata, size: u64) -> tar::Header {
+    /// A header for the rootfs entry `real` (metadata `m`), with its recorded owner.
+    fn header(kind: tar::EntryType, m: &Metadata, real: &Path, size: u64) -> tar::Header {
         let mut h = tar::Header::new_gnu();
         h.set_entry_type(kind);
         h.set_mode(m.mode() & 0o7777);
         h.set_mtime(m.mtime().max(0) as u64);
-        h.set_uid(0);
-        h.set_gid(0);
+        let (uid, gid) = super::owner::get(real);
+        h.set_uid(uid.into());
+        h.set_gid(gid.into());
         h.set_size(size);
         h
     }
@@ -560,28 +577,28 @@ impl<'w> TarOut<'w> {
         let m = fs::symlink_metadata(real)?;
         let ft = m.file_type();
         if ft.is_dir() {
-            let mut h = Self::header(tar::EntryType::Directory, &m, 0);
+            let mut h = Self::header(tar::EntryType::Directory, &m, real, 0);
             self.b.append_data(&mut h, format!("{name}/"), io::empty())
         } else if ft.is_symlink() {
             let target = fs::read_link(real)?;
-            let mut h = Self::header(tar::EntryType::Symlink, &m, 0);
+            let mut h = Self::header(tar::EntryType::Symlink, &m, real, 0);
             self.b.append_link(&mut h, name, target)
         } else if ft.is_file() {
             if empty {
-                let mut h = Self::header(tar::EntryType::Regular, &m, 0);
+                let mut h = Self::header(tar::EntryType::Regular, &m, real, 0);
                 return self.b.append_data(&mut h, name, io::empty());
             }
             if m.nlink() > 1 {
                 let key = (m.dev(), m.ino());
                 if let Some(first) = self.links.get(&key) {
-                    let mut h = Self::header(tar::EntryType::Link, &m, 0);
+                    let mut h = Self::header(tar::EntryType::Link, &m, real, 0);
                     let first = first.clone();
                     return self.b.append_link(&mut h, name, first);
                 }
                 self.links.insert(key, name.to_string());
             }
             let f = fs::File::open(real)?;
-            let mut h = Self::header(tar::EntryType::Regular, &m, m.len());
+            let mut h = Self::header(tar::EntryType::Regular, &m, real, m.len());
             self.b.append_data(&mut h, name, f)
         } else {
             // Devices and FIFOs: drydock never creates them; nothing to export.

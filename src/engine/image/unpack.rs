@@ -8,6 +8,7 @@
 //! ancestor must be a real directory); hard links must point at a regular file already unpacked
 //! inside the target; device nodes and FIFOs are skipped (drydock runs without privileges);
 //! whiteout markers (`.wh.*`) are kept as empty files for the rootfs assembler to interpret.
+//! Entries owned by someone other than root get their owner recorded ([`super::owner`]).
 
 use std::cell::RefCell;
 use std::fs::{self, File};
@@ -182,6 +183,10 @@ fn unpack_tapped<R: Read>(
         let mtime =
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(header.mtime().unwrap_or(0));
         let kind = header.entry_type();
+        let owner = (
+            header.uid().ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+            header.gid().ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+        );
         size += header.size().unwrap_or(0);
         match kind {
             EntryType::Directory => {
@@ -191,6 +196,7 @@ fn unpack_tapped<R: Read>(
                 }
                 fs::set_permissions(&dest, fs::Permissions::from_mode(mode | 0o700))
                     .map_err(err)?;
+                super::owner::set(&dest, owner.0, owner.1).map_err(err)?;
                 // Entries written into the directory later change its mtime: set it at the end.
                 dirs.push((dest.clone(), mtime));
             }
@@ -210,6 +216,9 @@ fn unpack_tapped<R: Read>(
                 }
                 f.set_permissions(fs::Permissions::from_mode(mode))
                     .map_err(err)?;
+                if owner != (0, 0) {
+                    super::owner::set(&dest, owner.0, owner.1).map_err(err)?;
+                }
                 // The layer's mtimes are part of what `ls -l`, export and commit show.
                 let _ = f.set_modified(mtime);
             }

@@ -237,6 +237,12 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     sub.state.exit = None;
     sub.state.history.clear();
     sub.state.vars.retain(|_, v| v.exported);
+    // BusyBox's `sh` is ash: its errors take ash's words.
+    if matches!(me.as_str(), "sh" | "ash")
+        && matches!(distro(&sub.state.root), Distro::Other | Distro::Alpine)
+    {
+        sub.state.dialect = crate::shell::Dialect::Ash;
+    }
     let rest: Vec<String> = args[i.min(args.len())..].to_vec();
     let io = Stdio {
         stdin: &mut *ctx.io.stdin,

@@ -88,15 +88,20 @@ pub fn tee(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         let opened = ctx
             .state
             .root
-            .resolve(&ctx.state.cwd, name, true)
+            .resolve_write(&ctx.state.cwd, name, true)
             .map_err(|e| e.into_io())
             .and_then(|real| {
-                OpenOptions::new()
+                let new = std::fs::symlink_metadata(&real).is_err();
+                let f = OpenOptions::new()
                     .write(true)
                     .create(true)
                     .append(opts.has('a'))
                     .truncate(!opts.has('a'))
-                    .open(real)
+                    .open(&real)?;
+                if new {
+                    ctx.state.root.created(&real);
+                }
+                Ok(f)
             });
         match opened {
             Ok(f) => files.push((name, f)),

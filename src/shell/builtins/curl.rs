@@ -194,7 +194,12 @@ pub fn curl(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     match output {
         Some(path) => match ctx.state.root.resolve_write(&ctx.state.cwd, &path, true) {
             Ok(real) => {
-                if std::fs::write(&real, &out).is_err() {
+                let new = std::fs::symlink_metadata(&real).is_err();
+                let written = std::fs::write(&real, &out);
+                if new && written.is_ok() {
+                    ctx.state.root.created(&real);
+                }
+                if written.is_err() {
                     let _ = writeln!(
                         ctx.io.stderr,
                         "curl: (23) Failure writing output to destination"

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use super::util::{self, Spec, lquote, missing_operand, msg, quote, try_help};
 use crate::shell::Ctx;
-use crate::shell::fs::file_name;
+use crate::shell::fs::{Access, file_name};
 
 fn resolve(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> io::Result<PathBuf> {
     ctx.state
@@ -19,12 +19,13 @@ fn resolve(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> io::Result<PathBuf> {
         .map_err(|e| e.into_io())
 }
 
-/// As [`resolve`], for a name about to be created, changed or removed: a read-only mount refuses
-/// it (`Read-only file system`).
-fn resolve_w(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> io::Result<PathBuf> {
+/// As [`resolve`], for a name about to be written, created or removed (`access`): a read-only
+/// mount refuses it (`Read-only file system`), and so does a missing permission of the user
+/// working under the root (`Permission denied`).
+fn resolve_w(ctx: &Ctx<'_, '_>, path: &str, follow: bool, access: Access) -> io::Result<PathBuf> {
     ctx.state
         .root
-        .resolve_write(&ctx.state.cwd, path, follow)
+        .resolve_for(&ctx.state.cwd, path, follow, access)
         .map_err(|e| e.into_io())
 }
 
@@ -48,8 +49,12 @@ pub fn mkdir(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         let result = if opts.has('p') {
             mkdir_parents(ctx, dir, opts.has('v'))
         } else {
-            resolve_w(ctx, dir, false)
-                .and_then(fs::create_dir)
+            resolve_w(ctx, dir, false, Access::Create)
+                .and_then(|real| {
+                    fs::create_dir(&real)?;
+                    ctx.state.root.created(&real);
+                    Ok(())
+                })
                 .map(|_| {
                     if opts.has('v') {
                         let _ = writeln!(ctx.io.stdout, "mkdir: created directory {}", quote(dir));
@@ -89,9 +94,14 @@ fn mkdir_parents(ctx: &mut Ctx<'_, '_>, dir: &str, verbose: bool) -> io::Result<
                 ctx.state
                     .root
                     .writable(&ctx.state.cwd, &prefix)
+                    .and_then(|_| {
+                        ctx.state
+                            .root
+                            .check(&ctx.state.cwd, &prefix, true, Access::Create)
+                    })
                     .map_err(|e| e.into_io())?;
                 match fs::create_dir(&real) {
-                    Ok(()) => {}
+                    Ok(()) => ctx.state.root.created(&real),
                     Err(e) if e.kind() == io::ErrorKind::AlreadyExists && real.is_dir() => {}
                     Err(e) => return Err(e),
                 }
@@ -115,7 +125,7 @@ pub fn rmdir(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     }
     let mut status = 0;
     for dir in &opts.operands {
-        if let Err(e) = resolve_w(ctx, dir, false).and_then(fs::remove_dir) {
+        if let Err(e) = resolve_w(ctx, dir, false, Access::Remove).and_then(fs::remove_dir) {
             let _ = writeln!(
                 ctx.io.stderr,
                 "rmdir: failed to remove {}: {}",
@@ -165,7 +175,18 @@ pub fn rm(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             status = 1;
             continue;
         }
-        let real = match resolve_w(ctx, name, false) {
+        // A tree is checked as it is removed, bottom up (its contents fail first).
+        let is_dir = ctx
+            .state
+            .root
+            .symlink_metadata(&ctx.state.cwd, name)
+            .is_ok_and(|m| m.is_dir());
+        let access = if recursive && is_dir {
+            Access::Create
+        } else {
+            Access::Remove
+        };
+        let real = match resolve_w(ctx, name, false, access) {
             Ok(r) => r,
             Err(e) => {
                 if !(force && e.kind() == io::ErrorKind::NotFound) {
@@ -213,7 +234,19 @@ pub fn rm(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         };
         let result = if meta.is_dir() {
             if recursive {
-                remove_tree(ctx, &real, name, opts.has('v'))
+                match remove_tree(ctx, &real, name, opts.has('v')) {
+                    Ok(()) => Ok(()),
+                    Err((shown, e)) => {
+                        let _ = writeln!(
+                            ctx.io.stderr,
+                            "rm: cannot remove {}: {}",
+                            quote(&shown),
+                            msg(&e)
+                        );
+                        status = 1;
+                        continue;
+                    }
+                }
             } else if opts.has('d') {
                 fs::remove_dir(&real).map(|_| verbose_removed(ctx, opts.has('v'), name, true))
             } else {
@@ -242,9 +275,18 @@ fn verbose_removed(ctx: &mut Ctx<'_, '_>, verbose: bool, name: &str, dir: bool) 
     }
 }
 
-/// Removes a directory tree depth-first without following symlinks (they are removed as links).
-fn remove_tree(ctx: &mut Ctx<'_, '_>, real: &Path, shown: &str, verbose: bool) -> io::Result<()> {
-    let mut names: Vec<_> = fs::read_dir(real)?.collect::<Result<Vec<_>, _>>()?;
+/// Removes a directory tree depth-first without following symlinks (they are removed as links),
+/// checking the user's permission for each name; an error names the path that failed.
+fn remove_tree(
+    ctx: &mut Ctx<'_, '_>,
+    real: &Path,
+    shown: &str,
+    verbose: bool,
+) -> Result<(), (String, io::Error)> {
+    let at = |e: io::Error| (shown.to_string(), e);
+    let mut names: Vec<_> = fs::read_dir(real)
+        .and_then(|r| r.collect::<Result<Vec<_>, _>>())
+        .map_err(at)?;
     names.sort_by_key(|e| e.file_name());
     for e in names {
         let p = e.path();
@@ -253,14 +295,24 @@ fn remove_tree(ctx: &mut Ctx<'_, '_>, real: &Path, shown: &str, verbose: bool) -
             shown.trim_end_matches('/'),
             e.file_name().to_string_lossy()
         );
-        if e.file_type()?.is_dir() {
+        if e.file_type().map_err(at)?.is_dir() {
             remove_tree(ctx, &p, &child, verbose)?;
         } else {
-            fs::remove_file(&p)?;
+            ctx.state
+                .root
+                .check_real(&p, Access::Remove)
+                .map_err(|e| e.into_io())
+                .and_then(|_| fs::remove_file(&p))
+                .map_err(|e| (child.clone(), e))?;
             verbose_removed(ctx, verbose, &child, false);
         }
     }
-    fs::remove_dir(real)?;
+    ctx.state
+        .root
+        .check_real(real, Access::Remove)
+        .map_err(|e| e.into_io())
+        .and_then(|_| fs::remove_dir(real))
+        .map_err(at)?;
     verbose_removed(ctx, verbose, shown, true);
     Ok(())
 }
@@ -353,7 +405,7 @@ pub fn cp(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             status = 1;
             continue;
         }
-        let to_real = match resolve_w(ctx, &to, true) {
+        let to_real = match resolve_w(ctx, &to, true, Access::Write) {
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(
@@ -435,6 +487,17 @@ fn copy_tree(
         if fs::symlink_metadata(to).is_ok() {
             let _ = fs::remove_file(to);
         }
+        let denied = |e: crate::shell::fs::FsError| {
+            format!(
+                "cannot create symbolic link {}: {}",
+                quote(to_shown),
+                msg(&e.into_io())
+            )
+        };
+        ctx.state
+            .root
+            .check_real(to, Access::Create)
+            .map_err(denied)?;
         symlink(&target, to).map_err(|e| {
             format!(
                 "cannot create symbolic link {}: {}",
@@ -443,8 +506,14 @@ fn copy_tree(
             )
         })?;
     } else if ft.is_dir() {
-        match fs::create_dir(to) {
-            Ok(()) => {}
+        let made = ctx
+            .state
+            .root
+            .check_real(to, Access::Create)
+            .map_err(|e| e.into_io())
+            .and_then(|_| fs::create_dir(to));
+        match made {
+            Ok(()) => ctx.state.root.created(to),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && to.is_dir() => {}
             Err(e) => {
                 return Err(format!(
@@ -479,13 +548,22 @@ fn copy_tree(
                 quote(to_shown)
             ));
         }
-        fs::copy(from, to).map_err(|e| {
-            format!(
-                "cannot create regular file {}: {}",
-                quote(to_shown),
-                msg(&e)
-            )
-        })?;
+        let new = fs::symlink_metadata(to).is_err();
+        ctx.state
+            .root
+            .check_real(to, Access::Write)
+            .map_err(|e| e.into_io())
+            .and_then(|_| fs::copy(from, to))
+            .map_err(|e| {
+                format!(
+                    "cannot create regular file {}: {}",
+                    quote(to_shown),
+                    msg(&e)
+                )
+            })?;
+        if new {
+            ctx.state.root.created(to);
+        }
     }
     if keep_times
         && !ft.is_symlink()
@@ -514,7 +592,9 @@ pub fn mv(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             }
         };
         let from_real =
-            match resolve_w(ctx, src, false).and_then(|r| fs::symlink_metadata(&r).map(|_| r)) {
+            match resolve_w(ctx, src, false, Access::Remove)
+                .and_then(|r| fs::symlink_metadata(&r).map(|_| r))
+            {
                 Ok(r) => r,
                 Err(e) => {
                     let _ = writeln!(ctx.io.stderr, "mv: cannot stat {}: {}", quote(src), msg(&e));
@@ -522,7 +602,10 @@ pub fn mv(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                     continue;
                 }
             };
-        let to_real = match resolve_w(ctx, &to, true) {
+        // Replacing a name, or making one: either way its directory must be writable.
+        let to_real = match resolve_w(ctx, &to, true, Access::Remove)
+            .and_then(|_| resolve_w(ctx, &to, true, Access::Create))
+        {
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(
@@ -589,8 +672,9 @@ pub fn touch(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     }
     let mut status = 0;
     for name in &opts.operands {
-        let result = resolve_w(ctx, name, true).and_then(|real| {
-            if opts.has('c') && fs::symlink_metadata(&real).is_err() {
+        let result = resolve_w(ctx, name, true, Access::Write).and_then(|real| {
+            let new = fs::symlink_metadata(&real).is_err();
+            if opts.has('c') && new {
                 return Ok(());
             }
             let f = fs::OpenOptions::new()
@@ -605,6 +689,9 @@ pub fn touch(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                         Err(e)
                     }
                 })?;
+            if new {
+                ctx.state.root.created(&real);
+            }
             f.set_modified(SystemTime::now())
         });
         if let Err(e) = result {
@@ -662,7 +749,14 @@ pub fn ln(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             None => opts.operands[opts.operands.len() - 1].clone(),
         };
         let what = if symbolic { "symbolic" } else { "hard" };
-        let result = resolve_w(ctx, &link, false).and_then(|link_real| {
+        let access = if opts.has('f') {
+            Access::Remove
+        } else {
+            Access::Create
+        };
+        let result = resolve_w(ctx, &link, false, access)
+            .and_then(|_| resolve_w(ctx, &link, false, Access::Create))
+            .and_then(|link_real| {
             if opts.has('f') && fs::symlink_metadata(&link_real).is_ok_and(|m| !m.is_dir()) {
                 fs::remove_file(&link_real)?;
             }

@@ -1,7 +1,10 @@
 //! `ls`: GNU ls's listing for the options people use (`-l -a -A -h -1 -d -t -S -r -C`). Names sort
 //! in byte order (`LC_ALL=C`). One name per line when stdout is not a terminal, columns when it is
 //! (GNU's column fitting and tab indentation, width from `$COLUMNS` or 80). The long format shows
-//! every file as owned by `root:root`: the virtual host has one user.
+//! each file's owner as drydock records it ([`owner`]; root when none is), named from the root's
+//! `/etc/passwd` and `/etc/group` (a number when the id has no name).
+//!
+//! [`owner`]: crate::engine::image::owner
 
 use std::fs::Metadata;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -10,14 +13,26 @@ use std::time::SystemTime;
 use unicode_width::UnicodeWidthStr;
 
 use super::util::{self, Spec, quote, quote_if};
+use crate::engine::image::owner;
 use crate::shell::Ctx;
+use crate::shell::accounts::{Accounts, group_label, user_label};
 use crate::shell::fs::name_text;
 
-/// One entry to show: its display name, metadata, and for symlinks its target.
+/// One entry to show: its display name, metadata, owner (uid, gid), and for symlinks its target.
 struct Entry {
     name: String,
     meta: Metadata,
+    owner: (u32, u32),
     target: Option<String>,
+}
+
+/// The recorded owner of what `path` names (`follow`ing a final symlink or not).
+fn owner_at(ctx: &Ctx<'_, '_>, path: &str, follow: bool) -> (u32, u32) {
+    ctx.state
+        .root
+        .resolve(&ctx.state.cwd, path, follow)
+        .map(|real| owner::get(&real))
+        .unwrap_or((0, 0))
 }
 
 #[derive(Clone, Copy)]
@@ -36,10 +51,10 @@ enum Sort {
     Size,
 }
 
-/// `ls [-lahd1tSrAC] [FILE…]`.
+/// `ls [-lnahd1tSrAC] [FILE…]`.
 pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let spec = Spec {
-        flags: "lahd1tSrACFUf",
+        flags: "lnahd1tSrACFUf",
         values: "",
         longs: &[
             ("all", 'a'),
@@ -47,6 +62,7 @@ pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             ("human-readable", 'h'),
             ("directory", 'd'),
             ("reverse", 'r'),
+            ("numeric-uid-gid", 'n'),
         ],
         stop_at_operand: false,
     };
@@ -58,7 +74,8 @@ pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let mut columns = ctx.io.stdout_tty;
     for f in opts.order() {
         match f {
-            'l' => long = true,
+            // -n is -l with numbers for the owner and group.
+            'l' | 'n' => long = true,
             '1' => {
                 long = false;
                 columns = false;
@@ -119,12 +136,17 @@ pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                 let _ = writeln!(ctx.io.stderr, "ls: cannot access {}: {e}", quote(op));
                 status = 2;
             }
-            Ok(m) if m.is_dir() && !dirs_as_files => dirs.push((op.clone(), m)),
+            Ok(m) if m.is_dir() && !dirs_as_files => {
+                let owner = owner_at(ctx, op, true);
+                dirs.push((op.clone(), m, owner));
+            }
             Ok(m) => {
                 let target = link_target(ctx, op, &m);
+                let owner = owner_at(ctx, op, !m.file_type().is_symlink());
                 files.push(Entry {
                     name: op.clone(),
                     meta: m,
+                    owner,
                     target,
                 });
             }
@@ -133,17 +155,26 @@ pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     sort_entries(&mut files, sort, reverse);
     let mut dir_entries: Vec<Entry> = dirs
         .into_iter()
-        .map(|(name, meta)| Entry {
+        .map(|(name, meta, owner)| Entry {
             name,
             meta,
+            owner,
             target: None,
         })
         .collect();
     sort_entries(&mut dir_entries, sort, reverse);
 
+    let acc = if long && !opts.has('n') {
+        Accounts::read(&ctx.state.root)
+    } else {
+        Accounts {
+            numeric: true,
+            ..Accounts::default()
+        }
+    };
     let mut out = String::new();
     if !files.is_empty() {
-        render(&mut out, &files, fmt, false);
+        render(&mut out, &files, fmt, false, &acc);
     }
     let headers = operands.len() > 1 || status != 0;
     for (i, dir) in dir_entries.iter().enumerate() {
@@ -159,7 +190,7 @@ pub fn ls(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                 if opts.has('f') || opts.has('U') {
                     // Unsorted in GNU is directory order; byte order is as good and stable.
                 }
-                render(&mut out, &entries, fmt, true);
+                render(&mut out, &entries, fmt, true, &acc);
             }
             Err(e) => {
                 let _ = ctx.io.stdout.write_all(out.as_bytes());
@@ -195,6 +226,7 @@ fn read_dir_entries(
     almost: bool,
 ) -> Result<Vec<Entry>, crate::shell::fs::FsError> {
     let root = &ctx.state.root;
+    root.check(&ctx.state.cwd, dir, true, crate::shell::fs::Access::Read)?;
     let names = root.read_dir(&ctx.state.cwd, dir)?;
     let real = root.resolve(&ctx.state.cwd, dir, true)?;
     let mut entries = Vec::new();
@@ -210,6 +242,7 @@ fn read_dir_entries(
                 entries.push(Entry {
                     name: dot.into(),
                     meta,
+                    owner: owner::get(&p),
                     target: None,
                 });
             }
@@ -231,7 +264,13 @@ fn read_dir_entries(
         } else {
             None
         };
-        entries.push(Entry { name, meta, target });
+        let owner = owner::get(&p);
+        entries.push(Entry {
+            name,
+            meta,
+            owner,
+            target,
+        });
     }
     Ok(entries)
 }
@@ -262,9 +301,9 @@ fn shown(name: &str, fmt: Format) -> String {
     }
 }
 
-fn render(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool) {
+fn render(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool, acc: &Accounts) {
     if fmt.long {
-        render_long(out, entries, fmt, is_dir);
+        render_long(out, entries, fmt, is_dir, acc);
     } else if fmt.columns {
         let names: Vec<String> = entries.iter().map(|e| shown(&e.name, fmt)).collect();
         render_columns(out, &names, fmt.width);
@@ -276,7 +315,7 @@ fn render(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool) {
     }
 }
 
-fn render_long(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool) {
+fn render_long(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool, acc: &Accounts) {
     if is_dir {
         let blocks: u64 = entries.iter().map(|e| e.meta.blocks()).sum();
         let total = if fmt.human {
@@ -290,7 +329,7 @@ fn render_long(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool) {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     let tz = jiff::tz::TimeZone::system();
-    let rows: Vec<[String; 4]> = entries
+    let rows: Vec<[String; 6]> = entries
         .iter()
         .map(|e| {
             let size = if fmt.human {
@@ -303,16 +342,22 @@ fn render_long(out: &mut String, entries: &[Entry], fmt: Format, is_dir: bool) {
                 e.meta.nlink().to_string(),
                 size,
                 time_string(e.meta.mtime(), now, &tz),
+                user_label(acc, e.owner.0),
+                group_label(acc, e.owner.1),
             ]
         })
         .collect();
     let links_w = rows.iter().map(|r| r[1].len()).max().unwrap_or(0);
     let size_w = rows.iter().map(|r| r[2].len()).max().unwrap_or(0);
+    let user_w = rows.iter().map(|r| r[4].len()).max().unwrap_or(0);
+    let group_w = rows.iter().map(|r| r[5].len()).max().unwrap_or(0);
     for (e, r) in entries.iter().zip(&rows) {
         out.push_str(&format!(
-            "{} {:>links_w$} root root {:>size_w$} {} {}",
+            "{} {:>links_w$} {:<user_w$} {:<group_w$} {:>size_w$} {} {}",
             r[0],
             r[1],
+            r[4],
+            r[5],
             r[2],
             r[3],
             shown(&e.name, fmt)

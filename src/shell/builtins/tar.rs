@@ -21,6 +21,7 @@ use flate2::write::GzEncoder;
 use tar::{Archive, Builder, EntryType, Header};
 
 use super::ls::perm_string;
+use crate::shell::fs::{Access, Root};
 use crate::shell::{Ctx, State};
 
 #[derive(Default)]
@@ -247,8 +248,12 @@ fn create(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
             .root
             .resolve_write(&ctx.state.cwd, f, true)
             .map_err(|e| format!("{f}: Cannot open: {}", super::util::msg(&e.into_io())))?;
+        let new = fs::symlink_metadata(&real).is_err();
         let file = File::create(&real)
             .map_err(|e| format!("{f}: Cannot open: {}", super::util::msg(&e)))?;
+        if new {
+            ctx.state.root.created(&real);
+        }
         archive_real = Some(real);
         Box::new(file)
     };
@@ -420,6 +425,8 @@ struct Delayed {
 /// Lists or extracts; returns whether a member failed.
 fn read(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
     let extract = opts.mode == Some('x');
+    let root = ctx.state.root.clone();
+    let root = &root;
     let base = if extract && !opts.to_stdout {
         // Extracting into a read-only mount fails as a whole (members below it cannot be made).
         let dir = opts.dir.as_deref().unwrap_or(".");
@@ -526,15 +533,21 @@ fn read(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
                     }
                     None => Err(io::Error::from(io::ErrorKind::InvalidData)),
                 },
-                EntryType::Directory => safe_parent(base, &parts).and_then(|(dir, leaf)| {
+                EntryType::Directory => safe_parent(root, base, &parts).and_then(|(dir, leaf)| {
                     let p = dir.join(&leaf);
                     match fs::symlink_metadata(&p) {
                         Ok(m) if m.is_dir() => {}
                         Ok(_) => {
+                            may(root, &p, Access::Remove)?;
                             fs::remove_file(&p)?;
                             fs::create_dir(&p)?;
+                            root.created(&p);
                         }
-                        Err(_) => fs::create_dir(&p)?,
+                        Err(_) => {
+                            may(root, &p, Access::Create)?;
+                            fs::create_dir(&p)?;
+                            root.created(&p);
+                        }
                     }
                     let mode = entry.header().mode().unwrap_or(0o755);
                     fs::set_permissions(&p, fs::Permissions::from_mode(mode & 0o7777))?;
@@ -542,8 +555,15 @@ fn read(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
                     Ok(())
                 }),
                 k if k.is_file() || k == EntryType::Continuous || k == EntryType::GNUSparse => {
-                    safe_parent(base, &parts)
-                        .and_then(|(dir, leaf)| write_file(&mut entry, &dir.join(&leaf)))
+                    safe_parent(root, base, &parts).and_then(|(dir, leaf)| {
+                        let p = dir.join(&leaf);
+                        // The file is replaced, not written through: a name removed and made.
+                        may(root, &p, Access::Remove)?;
+                        may(root, &p, Access::Create)?;
+                        write_file(&mut entry, &p)?;
+                        root.created(&p);
+                        Ok(())
+                    })
                 }
                 // Devices and fifos: nothing a learner needs from a saved image; skipped.
                 _ => Ok(()),
@@ -587,7 +607,7 @@ fn read(ctx: &mut Ctx<'_, '_>, opts: &Opts) -> Result<bool, String> {
 
 /// Walks `parts[..last]` below `base`, creating missing directories and refusing symlinks and
 /// non-directories; returns the real parent and the last name.
-fn safe_parent(base: &Path, parts: &[String]) -> io::Result<(PathBuf, String)> {
+fn safe_parent(root: &Root, base: &Path, parts: &[String]) -> io::Result<(PathBuf, String)> {
     let Some((leaf, dirs)) = parts.split_last() else {
         return Err(io::Error::from(io::ErrorKind::InvalidInput));
     };
@@ -602,10 +622,20 @@ fn safe_parent(base: &Path, parts: &[String]) -> io::Result<(PathBuf, String)> {
             }
             Ok(m) if m.is_dir() => {}
             Ok(_) => return Err(io::Error::from_raw_os_error(libc::ENOTDIR)),
-            Err(_) => fs::create_dir(&cur)?,
+            Err(_) => {
+                may(root, &cur, Access::Create)?;
+                fs::create_dir(&cur)?;
+                root.created(&cur);
+            }
         }
     }
     Ok((cur, leaf.clone()))
+}
+
+/// Whether the user working under `root` may do `access` to the real path `p` (`Permission
+/// denied` when not).
+fn may(root: &Root, p: &Path, access: Access) -> io::Result<()> {
+    root.check_real(p, access).map_err(|e| e.into_io())
 }
 
 fn write_file(entry: &mut tar::Entry<'_, impl Read>, path: &Path) -> io::Result<()> {
@@ -629,15 +659,18 @@ fn write_file(entry: &mut tar::Entry<'_, impl Read>, path: &Path) -> io::Result<
     Ok(())
 }
 
-fn make_link(_ctx: &Ctx<'_, '_>, base: &Path, d: &Delayed) -> io::Result<()> {
-    let (dir, leaf) = safe_parent(base, &d.parts)?;
+fn make_link(ctx: &Ctx<'_, '_>, base: &Path, d: &Delayed) -> io::Result<()> {
+    let root = &ctx.state.root;
+    let (dir, leaf) = safe_parent(root, base, &d.parts)?;
     let path = dir.join(&leaf);
     if let Ok(m) = fs::symlink_metadata(&path) {
         if m.is_dir() {
             return Err(io::Error::from_raw_os_error(libc::EISDIR));
         }
+        may(root, &path, Access::Remove)?;
         fs::remove_file(&path)?;
     }
+    may(root, &path, Access::Create)?;
     if !d.hard {
         // Stored as given: resolution is confined when the link is used.
         return symlink(&d.target, &path);
@@ -652,7 +685,7 @@ fn make_link(_ctx: &Ctx<'_, '_>, base: &Path, d: &Delayed) -> io::Result<()> {
     if tparts.iter().any(|p| p == "..") || tparts.is_empty() {
         return Err(io::Error::from(io::ErrorKind::InvalidInput));
     }
-    let (tdir, tleaf) = safe_parent(base, &tparts)?;
+    let (tdir, tleaf) = safe_parent(root, base, &tparts)?;
     fs::hard_link(tdir.join(tleaf), path)
 }
 

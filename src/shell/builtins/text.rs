@@ -213,7 +213,14 @@ pub fn sort(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             .root
             .resolve_write(&ctx.state.cwd, o, true)
             .map_err(|e| e.into_io())
-            .and_then(|p| std::fs::write(p, &out));
+            .and_then(|p| {
+                let new = std::fs::symlink_metadata(&p).is_err();
+                std::fs::write(&p, &out)?;
+                if new {
+                    ctx.state.root.created(&p);
+                }
+                Ok(())
+            });
         if let Err(e) = written {
             let _ = writeln!(ctx.io.stderr, "sort: open failed: {o}: {}", util::msg(&e));
             return 2;

@@ -225,11 +225,12 @@ pub fn open_input<'r>(
     Ok(Input::File(open_file(state, name)?))
 }
 
-/// Opens a file through the root for reading.
+/// Opens a file through the root for reading (the user working under the root must be allowed
+/// to read it).
 pub fn open_file(state: &State, name: &str) -> io::Result<File> {
     let real = state
         .root
-        .resolve(&state.cwd, name, true)
+        .resolve_for(&state.cwd, name, true, crate::shell::fs::Access::Read)
         .map_err(|e| e.into_io())?;
     File::open(real)
 }
