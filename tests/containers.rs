@@ -142,7 +142,7 @@ fn exec_runs_a_second_process() {
     assert_eq!(code, 126);
     assert_eq!(
         out,
-        "OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuchcmd\": executable file not found in $PATH: unknown\n"
+        "OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuchcmd\": executable file not found in $PATH: unknown\r\n"
     );
     ok(&t, "stop -t 0 ee");
     let id = field(&t, "ee", "{{.Id}}");

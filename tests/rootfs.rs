@@ -465,3 +465,94 @@ fn assemble_fast_takes_a_ready_copy() {
     rootfs::prepare_spare(store, &image).unwrap();
     assert!(spare.is_dir());
 }
+
+/// Owners survive what drydock cannot `chown`: a layer entry's uid/gid is recorded when
+/// unpacked, copied into a container's rootfs, counted by `docker diff` when it changes, and
+/// written back into export and commit tar headers (Docker 20.10 showed `1000/1000` for files a
+/// `-u 1000:1000` container made, in both).
+#[test]
+fn owners_travel_from_layers_to_rootfs_to_tars() {
+    use drydock::engine::image::owner;
+    let mut b = tar::Builder::new(Vec::new());
+    for (p, uid, gid, dir) in [
+        ("home", 0, 0, true),
+        ("home/node", 1000, 1000, true),
+        ("home/node/.profile", 1000, 1000, false),
+        ("etc", 0, 0, true),
+        ("etc/passwd", 0, 0, false),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(MTIME);
+        h.set_uid(uid);
+        h.set_gid(gid);
+        h.set_size(0);
+        if dir {
+            h.set_entry_type(tar::EntryType::Directory);
+            h.set_mode(0o755);
+        } else {
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_mode(0o644);
+        }
+        b.append_data(&mut h, p, std::io::empty()).unwrap();
+    }
+    let home = tempfile::tempdir().unwrap();
+    let store = ImageStore::new(Paths::new(home.path(), "overlay2"));
+    let image = register(&store, &[b.into_inner().unwrap()]);
+    let dest = home.path().join("rootfs");
+    rootfs::assemble(&store, &image, &dest).unwrap();
+    assert_eq!(owner::get(&dest.join("home/node")), (1000, 1000));
+    assert_eq!(owner::get(&dest.join("home/node/.profile")), (1000, 1000));
+    assert_eq!(owner::get(&dest.join("etc/passwd")), (0, 0));
+    assert!(rootfs::diff(&store, &image, &dest).unwrap().is_empty());
+
+    // What a `-u 65534` process made, and a file given to another owner.
+    fs::write(dest.join("home/node/new"), "x").unwrap();
+    owner::set(&dest.join("home/node/new"), 65534, 65534).unwrap();
+    owner::set(&dest.join("etc/passwd"), 5, 5).unwrap();
+    let changes: Vec<String> = rootfs::diff(&store, &image, &dest)
+        .unwrap()
+        .into_iter()
+        .map(|c| format!("{} {}", c.kind, c.path))
+        .collect();
+    assert_eq!(
+        changes,
+        ["C /etc", "C /etc/passwd", "C /home", "C /home/node", "A /home/node/new"]
+    );
+
+    let owners = |bytes: Vec<u8>| -> Vec<String> {
+        let mut a = tar::Archive::new(&bytes[..]);
+        a.entries()
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let h = e.header();
+                format!(
+                    "{} {}/{}",
+                    String::from_utf8_lossy(&e.path_bytes()),
+                    h.uid().unwrap(),
+                    h.gid().unwrap()
+                )
+            })
+            .collect()
+    };
+    let mut export = Vec::new();
+    rootfs::export_tar(&dest, &mut export).unwrap();
+    let exported = owners(export);
+    for want in [
+        "home/node/ 1000/1000",
+        "home/node/.profile 1000/1000",
+        "home/node/new 65534/65534",
+        "etc/passwd 5/5",
+        "home/ 0/0",
+    ] {
+        assert!(exported.iter().any(|l| l == want), "{want} in {exported:?}");
+    }
+    let mut layer = Vec::new();
+    rootfs::changes_tar(&store, &image, &dest, &mut layer).unwrap();
+    let committed = owners(layer);
+    assert!(
+        committed.iter().any(|l| l == "home/node/new 65534/65534"),
+        "{committed:?}"
+    );
+    assert!(committed.iter().any(|l| l == "etc/passwd 5/5"), "{committed:?}");
+}

@@ -1976,15 +1976,16 @@ pub(super) fn exec(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             out(
                 io,
                 &format!(
-                    "OCI runtime exec failed: exec failed: unable to start container process: {message}: unknown\n"
+                    "OCI runtime exec failed: exec failed: unable to start container process: {message}: unknown\r\n"
                 ),
             );
             Ok(126)
         }
         // The exec's user cannot be resolved: dockerd fails the exec start, which an attached
-        // client prints on stdout (a detached one gets the daemon's error).
+        // client prints on stdout (a detached one gets the daemon's error). dockerd's
+        // `execStartHandler` ends these with `\r\n`, terminal or not.
         Err(Error::Runtime(RuntimeError::User(e))) if !req.detach => {
-            out(io, &format!("{e}\n"));
+            out(io, &format!("{e}\r\n"));
             Ok(126)
         }
         Err(e) => Err(Fail::daemon(e)),

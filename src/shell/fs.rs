@@ -807,6 +807,107 @@ mod tests {
         );
     }
 
+    /// A root like a busybox image's, as the non-root user `creds` sees it: `/etc` and `/`
+    /// root's 0755, `/root` 0700, `/tmp` 1777 with a file of uid 1000's, and `/home/app` of
+    /// uid 1000, group 50, mode 0770.
+    fn users_world(creds: Creds) -> (tempfile::TempDir, Root) {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let real = tmp.path().join("root");
+        for (d, mode) in [
+            ("", 0o755),
+            ("etc", 0o755),
+            ("root", 0o700),
+            ("tmp", 0o1777),
+            ("home", 0o755),
+            ("home/app", 0o770),
+        ] {
+            fs::create_dir_all(real.join(d)).expect("mkdir");
+            fs::set_permissions(real.join(d), fs::Permissions::from_mode(mode)).expect("chmod");
+        }
+        fs::write(real.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").expect("write");
+        fs::write(real.join("etc/open"), "").expect("write");
+        fs::set_permissions(real.join("etc/open"), fs::Permissions::from_mode(0o666)).expect("chmod");
+        fs::write(real.join("etc/shadow"), "").expect("write");
+        fs::set_permissions(real.join("etc/shadow"), fs::Permissions::from_mode(0o640))
+            .expect("chmod");
+        fs::write(real.join("root/.profile"), "").expect("write");
+        fs::write(real.join("tmp/theirs"), "").expect("write");
+        owner::set(&real.join("tmp/theirs"), 1000, 1000).expect("owner");
+        owner::set(&real.join("home/app"), 1000, 50).expect("owner");
+        (tmp, Root::new(real).with_creds(creds))
+    }
+
+    #[test]
+    fn root_may_do_anything() {
+        let (_t, root) = users_world(Creds::root());
+        for (p, a) in [
+            ("/etc/x", Access::Write),
+            ("/etc/passwd", Access::Remove),
+            ("/root/.profile", Access::Read),
+            ("/tmp/theirs", Access::Remove),
+        ] {
+            assert!(root.check("/", p, true, a).is_ok(), "{p} {a:?}");
+        }
+    }
+
+    #[test]
+    fn a_user_is_checked_as_the_kernel_checks() {
+        let nobody = Creds::new(65534, 65534, &[65534]);
+        let (_t, root) = users_world(nobody);
+        let check = |p: &str, a: Access| root.check("/", p, true, a).map_err(|e| e.to_string());
+        let denied = Err("Permission denied".to_string());
+        // `sh: can't create /etc/x: Permission denied`, and the rest of Docker's answers.
+        assert_eq!(check("/etc/x", Access::Write), denied);
+        assert_eq!(check("/etc/passwd", Access::Write), denied);
+        assert_eq!(check("/etc/passwd", Access::Remove), denied);
+        assert_eq!(check("/etc/d", Access::Create), denied);
+        assert_eq!(check("/root/x", Access::Write), denied);
+        assert_eq!(check("/root/.profile", Access::Read), denied);
+        assert_eq!(check("/etc/shadow", Access::Read), denied);
+        assert_eq!(check("/etc/passwd", Access::Read), Ok(()));
+        // A world-writable file may be written, not removed.
+        assert_eq!(check("/etc/open", Access::Write), Ok(()));
+        assert_eq!(check("/etc/open", Access::Remove), denied);
+        // What fails on its own is left to the operation.
+        assert_eq!(check("/etc", Access::Create), Ok(()));
+        assert_eq!(check("/etc/missing", Access::Remove), Ok(()));
+        assert_eq!(check("/root", Access::Write), Ok(()));
+        // /tmp is sticky: anyone creates, only the owner removes.
+        assert_eq!(check("/tmp/mine", Access::Write), Ok(()));
+        assert_eq!(
+            check("/tmp/theirs", Access::Remove),
+            Err("Operation not permitted".to_string())
+        );
+        // Group 50 may not use the 0770 home of uid 1000 unless it is in group 50.
+        assert_eq!(check("/home/app/f", Access::Write), denied);
+        let staff = Creds::new(65534, 65534, &[50, 65534]);
+        let (_t2, root2) = users_world(staff);
+        assert!(root2.check("/", "/home/app/f", true, Access::Write).is_ok());
+        let app = Creds::new(1000, 1000, &[1000]);
+        let (_t3, root3) = users_world(app);
+        assert!(root3.check("/", "/home/app/f", true, Access::Write).is_ok());
+        assert!(root3.check("/", "/tmp/theirs", true, Access::Remove).is_ok());
+    }
+
+    #[test]
+    fn what_a_user_creates_is_theirs() {
+        let (_t, root) = users_world(Creds::new(1000, 50, &[50]));
+        let d = root.resolve("/", "/tmp/d", false).expect("resolve");
+        fs::create_dir_all(d.join("sub")).expect("mkdir");
+        fs::write(d.join("sub/f"), "").expect("write");
+        root.created(&d);
+        for p in ["tmp/d", "tmp/d/sub", "tmp/d/sub/f"] {
+            assert_eq!(owner::get(&root.real().join(p)), (1000, 50), "{p}");
+        }
+        // Root's files need no record.
+        let (_t, root) = users_world(Creds::root());
+        let f = root.real().join("tmp/r");
+        fs::write(&f, "").expect("write");
+        root.created(&f);
+        assert_eq!(owner::get(&f), (0, 0));
+    }
+
     #[test]
     fn absolute_and_virtual() {
         let w = world();

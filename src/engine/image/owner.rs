@@ -56,6 +56,22 @@ fn parse(v: &[u8]) -> Option<(u32, u32)> {
 /// Records `uid:gid` as `path`'s owner (root removes the record). Symbolic links and
 /// filesystems without user attributes are left as they are.
 pub fn set(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
+    match set_once(path, uid, gid) {
+        // `user.` attributes need write permission on the inode: an unprivileged drydock adds
+        // it for a moment to a file of its own that has none (`/etc/shadow` is 0000).
+        Err(e) if e.raw_os_error() == Some(libc::EACCES) => {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::symlink_metadata(path)?.permissions().mode();
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode | 0o600))?;
+            let r = set_once(path, uid, gid);
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+            r
+        }
+        r => r,
+    }
+}
+
+fn set_once(path: &Path, uid: u32, gid: u32) -> io::Result<()> {
     let c = c_path(path)?;
     let rc = if (uid, gid) == (0, 0) {
         // SAFETY: both strings are NUL-terminated.
