@@ -605,3 +605,92 @@ fn add_extracts_gzip_bzip2_and_xz_archives_and_copies_other_files() {
         ]
     );
 }
+
+/// `USER` makes later `RUN`s run as that user, as the classic builder's intermediate containers
+/// do: `id`, `HOME` from passwd, files it makes are its own, a directory `COPY --chown` made is
+/// the chown user's (moby's `MkdirAllAndChownNew`) so it may write there, and a root-owned
+/// directory refuses it. A user the image does not have fails the `RUN` with
+/// dockerd's words, bare, exit 1, and leaves the intermediate container (Docker 20.10.24).
+#[test]
+fn user_runs_later_steps_as_that_user() {
+    let t = TestContext::new().with_real_init();
+    ok(&t, "pull -q busybox");
+    ctx(
+        &t,
+        "u",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox
+RUN mkdir /app && echo root > /app/x
+COPY --chown=nobody:nogroup f /data/f
+USER nobody
+RUN id && echo HOME=$HOME && echo mine > /data/g && ls -ln /data | cut -d\" \" -f3,4,9
+RUN touch /app/y
+",
+            ),
+            ("f", "f\n"),
+        ],
+    );
+    let (out, err, code) = t.docker("build -t u /root/u");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(
+            "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\nHOME=/home\n\n65534 65534 f\n65534 65534 g\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\x1b[91mtouch: cannot touch '/app/y': Permission denied\n"),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        "The command '/bin/sh -c touch /app/y' returned a non-zero code: 1\n"
+    );
+
+    ctx(&t, "bogus", &[("Dockerfile", "FROM busybox\nUSER bogus\nRUN id\n")]);
+    let (out, err, code) = t.docker("build -t b /root/bogus");
+    assert_eq!(
+        (err.as_str(), code),
+        (
+            "unable to find user bogus: no matching entries in passwd file\n",
+            1
+        ),
+        "{out}"
+    );
+    let left = ok(&t, "ps -a --filter status=created --format '{{.Command}}'");
+    assert_eq!(left, "\"/bin/sh -c id\"\n");
+}
+
+/// `COPY` below a directory the image has keeps that directory as it is (`/tmp` stays
+/// `drwxrwxrwt` root's), and makes missing ones 0755 for the `--chown` user (root without
+/// one), as Docker 20.10.24 did for the same Dockerfile.
+#[test]
+fn copy_keeps_existing_parents_and_chowns_new_ones() {
+    let t = TestContext::new().with_real_init();
+    ok(&t, "pull -q busybox");
+    ctx(
+        &t,
+        "p",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox
+COPY --chown=nobody:nogroup f /data2/sub/f
+COPY --chown=1000:1000 f /tmp/x/f
+COPY f /data3/f
+RUN ls -lnd /data2 | cut -d\" \" -f1,3,4; ls -lnd /data2/sub | cut -d\" \" -f1,3,4; ls -lnd /data2/sub/f | cut -d\" \" -f1,3,4; ls -lnd /tmp | cut -d\" \" -f1,3,4; ls -lnd /tmp/x | cut -d\" \" -f1,3,4; ls -lnd /data3 | cut -d\" \" -f1,3,4
+",
+            ),
+            ("f", "f\n"),
+        ],
+    );
+    let out = ok(&t, "build /root/p");
+    assert!(
+        out.contains(
+            "drwxr-xr-x 65534 65534\ndrwxr-xr-x 65534 65534\n-rw-r--r-- 65534 65534\ndrwxrwxrwt 0 0\ndrwxr-xr-x 1000 1000\ndrwxr-xr-x 0 0\n"
+        ),
+        "{out}"
+    );
+}

@@ -343,15 +343,30 @@ pub(crate) fn exposed_ports(ports: &[String]) -> Result<Vec<String>, String> {
 /// path wins, a whiteout or an opaque directory above hides it. Returns the real path in the
 /// layer store.
 fn image_path(engine: &Engine, image: &Image, path: &str) -> Option<PathBuf> {
+    find_in_layers(&layer_dirs(engine, image), path)
+}
+
+/// The unpacked directories of `image`'s layers, top first (none when one is missing).
+fn layer_dirs(engine: &Engine, image: &Image) -> Vec<PathBuf> {
     let store = engine.image_store();
+    let mut dirs = Vec::new();
+    for chain in image.chain_ids().iter().rev() {
+        match store.layers.get(chain) {
+            Ok(layer) => dirs.push(engine.paths().layer_diff(&layer.cache_id)),
+            Err(_) => return Vec::new(),
+        }
+    }
+    dirs
+}
+
+/// [`image_path`] over layer directories already listed, top first.
+fn find_in_layers(layers: &[PathBuf], path: &str) -> Option<PathBuf> {
     let rel = path.trim_matches('/');
     if rel.is_empty() {
         return None;
     }
     let parts: Vec<&str> = rel.split('/').collect();
-    for chain in image.chain_ids().iter().rev() {
-        let layer = store.layers.get(chain).ok()?;
-        let dir = engine.paths().layer_diff(&layer.cache_id);
+    for dir in layers {
         let mut cur = dir.clone();
         for (i, part) in parts.iter().enumerate() {
             if cur.join(format!(".wh.{part}")).exists() {
@@ -377,6 +392,12 @@ struct LayerTar {
     tar: tar::Builder<io::BufWriter<tempfile::NamedTempFile>>,
     dirs: BTreeSet<String>,
     mtime: u64,
+    /// The image's layer directories (top first): a parent directory the image has keeps its
+    /// mode, owner and time in this layer (`/tmp` stays 1777).
+    lower: Vec<PathBuf>,
+    /// The owner of parent directories this layer makes: `--chown`'s, as moby's
+    /// `MkdirAllAndChownNew` gives them (root without it).
+    new_owner: (u64, u64),
 }
 
 impl LayerTar {
@@ -393,7 +414,17 @@ impl LayerTar {
             tar,
             dirs: BTreeSet::new(),
             mtime,
+            lower: Vec::new(),
+            new_owner: (0, 0),
         })
+    }
+
+    /// This layer on top of the layer directories `lower` (top first), making missing parent
+    /// directories for `new_owner`.
+    fn over(mut self, lower: Vec<PathBuf>, new_owner: (u64, u64)) -> Self {
+        self.lower = lower;
+        self.new_owner = new_owner;
+        self
     }
 
     fn header(kind: tar::EntryType, mode: u32, mtime: u64, owner: (u64, u64)) -> tar::Header {
@@ -407,13 +438,31 @@ impl LayerTar {
         h
     }
 
-    /// The directories above `rel` (each once), as new directories of this layer.
+    /// The directories above `rel` (each once): the image's own as they are there, missing
+    /// ones as new directories (0755, [`LayerTar::new_owner`]'s).
     fn parents(&mut self, rel: &str) -> io::Result<()> {
         let mut at = 0;
         while let Some(i) = rel[at..].find('/') {
             let d = rel[..at + i].to_string();
             at += i + 1;
-            self.dir(&d, 0o755, self.mtime, (0, 0))?;
+            if self.dirs.contains(&d) {
+                continue;
+            }
+            let below = find_in_layers(&self.lower, &d)
+                .and_then(|p| {
+                    fs::symlink_metadata(&p)
+                        .ok()
+                        .filter(|m| m.is_dir())
+                        .map(|m| (p, m))
+                });
+            match below {
+                Some((p, m)) => {
+                    let (uid, gid) = crate::engine::image::owner::get(&p);
+                    let mtime = m.mtime().max(0) as u64;
+                    self.dir(&d, m.mode(), mtime, (uid.into(), gid.into()))?;
+                }
+                None => self.dir(&d, 0o755, self.mtime, self.new_owner)?,
+            }
         }
         Ok(())
     }
@@ -1107,7 +1156,13 @@ impl<'a> Builder<'a> {
         } else {
             let tmp = self.engine.paths().tmp();
             let rel = wd.trim_matches('/');
+            let lower = st
+                .image
+                .as_ref()
+                .map(|img| layer_dirs(self.engine, img))
+                .unwrap_or_default();
             let r = LayerTar::new(self.now_secs(), &tmp)
+                .map(|t| t.over(lower, (0, 0)))
                 .and_then(|mut t| t.parents(&format!("{rel}/x")).map(|_| t))
                 .and_then(|t| t.finish());
             Some(r.map_err(io_at(&wd))?)
@@ -1549,8 +1604,14 @@ impl<'a> Builder<'a> {
                 .and_then(|img| image_path(self.engine, img, &abs))
                 .is_some_and(|p| p.is_dir());
         let base = abs.trim_matches('/').to_string();
-        let mut t =
-            LayerTar::new(self.now_secs(), &self.engine.paths().tmp()).map_err(io_at(&abs))?;
+        let lower = st
+            .image
+            .as_ref()
+            .map(|img| layer_dirs(self.engine, img))
+            .unwrap_or_default();
+        let mut t = LayerTar::new(self.now_secs(), &self.engine.paths().tmp())
+            .map_err(io_at(&abs))?
+            .over(lower, owner);
         for s in &sources {
             let r = if s.is_dir {
                 if !base.is_empty() {
