@@ -579,3 +579,34 @@ fn busybox_links_run_their_applets() {
     assert_eq!(r.out, "sh\nvia busybox\nLinux\n");
     let _ = Path::new("/");
 }
+
+/// The spec's uid, gid and groups are the process's as its programs see them: `id`, `whoami`,
+/// the prompt (`$` for a non-root user; BusyBox ash's `\w \$ `), ash's words for a write it
+/// may not make, and the owner of what it makes (`ls -l`). Docker 20.10.24 answered
+/// `docker run -it -u nobody busybox sh` the same way.
+#[test]
+fn the_specs_user_is_the_process_user() {
+    let ct = container("busybox");
+    let mut spec = ct.spec(&["sh", "-i"]);
+    spec.uid = 65534;
+    spec.gid = 65534;
+    spec.groups = vec![65534];
+    spec.env.retain(|e| !e.starts_with("HOME="));
+    spec.env.push("HOME=/home".into());
+    let r = ct.run_spec(
+        &spec,
+        "id\nwhoami\necho hi > /etc/x\necho hi > /tmp/f\nls -l /tmp/f | cut -d\" \" -f3,4\nexit\n",
+    );
+    assert_eq!(
+        r.out,
+        "uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)\nnobody\nnobody nogroup\n"
+    );
+    assert_eq!(
+        r.err,
+        "/ $ / $ / $ sh: can't create /etc/x: Permission denied\n/ $ / $ / $ "
+    );
+    assert!(!ct.rootfs.join("etc/x").exists());
+    // Root (no user in the spec) keeps `#`.
+    let r = ct.run_spec(&ct.spec(&["sh", "-i"]), "exit\n");
+    assert_eq!(r.err, "/ # ");
+}

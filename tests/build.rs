@@ -649,7 +649,11 @@ RUN touch /app/y
         "The command '/bin/sh -c touch /app/y' returned a non-zero code: 1\n"
     );
 
-    ctx(&t, "bogus", &[("Dockerfile", "FROM busybox\nUSER bogus\nRUN id\n")]);
+    ctx(
+        &t,
+        "bogus",
+        &[("Dockerfile", "FROM busybox\nUSER bogus\nRUN id\n")],
+    );
     let (out, err, code) = t.docker("build -t b /root/bogus");
     assert_eq!(
         (err.as_str(), code),

@@ -196,6 +196,11 @@ fn user_transcript() {
     }
     assert_eq!(
         owners,
-        ["tmp/ 0/0", "tmp/d/ 1000/1000", "tmp/d/f 1000/1000", "tmp/g 1000/1000"]
+        [
+            "tmp/ 0/0",
+            "tmp/d/ 1000/1000",
+            "tmp/d/f 1000/1000",
+            "tmp/g 1000/1000"
+        ]
     );
 }

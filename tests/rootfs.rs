@@ -516,7 +516,13 @@ fn owners_travel_from_layers_to_rootfs_to_tars() {
         .collect();
     assert_eq!(
         changes,
-        ["C /etc", "C /etc/passwd", "C /home", "C /home/node", "A /home/node/new"]
+        [
+            "C /etc",
+            "C /etc/passwd",
+            "C /home",
+            "C /home/node",
+            "A /home/node/new"
+        ]
     );
 
     let owners = |bytes: Vec<u8>| -> Vec<String> {
@@ -554,5 +560,8 @@ fn owners_travel_from_layers_to_rootfs_to_tars() {
         committed.iter().any(|l| l == "home/node/new 65534/65534"),
         "{committed:?}"
     );
-    assert!(committed.iter().any(|l| l == "etc/passwd 5/5"), "{committed:?}");
+    assert!(
+        committed.iter().any(|l| l == "etc/passwd 5/5"),
+        "{committed:?}"
+    );
 }

@@ -827,7 +827,8 @@ mod tests {
         }
         fs::write(real.join("etc/passwd"), "root:x:0:0::/root:/bin/sh\n").expect("write");
         fs::write(real.join("etc/open"), "").expect("write");
-        fs::set_permissions(real.join("etc/open"), fs::Permissions::from_mode(0o666)).expect("chmod");
+        fs::set_permissions(real.join("etc/open"), fs::Permissions::from_mode(0o666))
+            .expect("chmod");
         fs::write(real.join("etc/shadow"), "").expect("write");
         fs::set_permissions(real.join("etc/shadow"), fs::Permissions::from_mode(0o640))
             .expect("chmod");
@@ -887,7 +888,11 @@ mod tests {
         let app = Creds::new(1000, 1000, &[1000]);
         let (_t3, root3) = users_world(app);
         assert!(root3.check("/", "/home/app/f", true, Access::Write).is_ok());
-        assert!(root3.check("/", "/tmp/theirs", true, Access::Remove).is_ok());
+        assert!(
+            root3
+                .check("/", "/tmp/theirs", true, Access::Remove)
+                .is_ok()
+        );
     }
 
     #[test]

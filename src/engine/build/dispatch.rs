@@ -448,13 +448,12 @@ impl LayerTar {
             if self.dirs.contains(&d) {
                 continue;
             }
-            let below = find_in_layers(&self.lower, &d)
-                .and_then(|p| {
-                    fs::symlink_metadata(&p)
-                        .ok()
-                        .filter(|m| m.is_dir())
-                        .map(|m| (p, m))
-                });
+            let below = find_in_layers(&self.lower, &d).and_then(|p| {
+                fs::symlink_metadata(&p)
+                    .ok()
+                    .filter(|m| m.is_dir())
+                    .map(|m| (p, m))
+            });
             match below {
                 Some((p, m)) => {
                     let (uid, gid) = crate::engine::image::owner::get(&p);

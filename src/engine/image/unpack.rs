@@ -184,8 +184,16 @@ fn unpack_tapped<R: Read>(
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(header.mtime().unwrap_or(0));
         let kind = header.entry_type();
         let owner = (
-            header.uid().ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
-            header.gid().ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+            header
+                .uid()
+                .ok()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
+            header
+                .gid()
+                .ok()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
         );
         size += header.size().unwrap_or(0);
         match kind {

@@ -353,7 +353,10 @@ dup:x:2000:dup
 wheel2:x:10:dup
 ";
 
-    fn id(spec: &str, add: &[&str]) -> Result<(u32, u32, Vec<u32>, String), String> {
+    /// uid, gid, groups and HOME, or the error's words.
+    type Answer = Result<(u32, u32, Vec<u32>, String), String>;
+
+    fn id(spec: &str, add: &[&str]) -> Answer {
         let p = parse_passwd(PASSWD);
         let g = parse_group(GROUP);
         let add: Vec<String> = add.iter().map(|s| s.to_string()).collect();
@@ -362,14 +365,14 @@ wheel2:x:10:dup
             .map_err(|e| e.to_string())
     }
 
-    fn ok(uid: u32, gid: u32, groups: &[u32], home: &str) -> Result<(u32, u32, Vec<u32>, String), String> {
+    fn ok(uid: u32, gid: u32, groups: &[u32], home: &str) -> Answer {
         Ok((uid, gid, groups.to_vec(), home.to_string()))
     }
 
     #[test]
     fn specs_resolve_as_docker_did() {
         // `docker run -u SPEC IMAGE sh -c 'id; echo $HOME'` on Docker 20.10.24.
-        let table: &[(&str, Result<(u32, u32, Vec<u32>, String), String>)] = &[
+        let table: &[(&str, Answer)] = &[
             ("", ok(0, 0, &[0, 50], "/root")),
             ("root", ok(0, 0, &[0, 50], "/root")),
             (":", ok(0, 0, &[0, 50], "/root")),
@@ -413,8 +416,10 @@ wheel2:x:10:dup
             ),
             (
                 "99999999999999999999",
-                Err("unable to find user 99999999999999999999: no matching entries in passwd file"
-                    .into()),
+                Err(
+                    "unable to find user 99999999999999999999: no matching entries in passwd file"
+                        .into(),
+                ),
             ),
             (
                 "nobody:bogus",
@@ -422,13 +427,27 @@ wheel2:x:10:dup
             ),
             (
                 "nobody:99999999999999999999",
-                Err("unable to find group 99999999999999999999: no matching entries in group file"
-                    .into()),
+                Err(
+                    "unable to find group 99999999999999999999: no matching entries in group file"
+                        .into(),
+                ),
             ),
-            ("-1", Err("uids and gids must be in range 0-2147483647".into())),
-            ("99999999999", Err("uids and gids must be in range 0-2147483647".into())),
-            ("2147483648", Err("uids and gids must be in range 0-2147483647".into())),
-            ("1000:-5", Err("uids and gids must be in range 0-2147483647".into())),
+            (
+                "-1",
+                Err("uids and gids must be in range 0-2147483647".into()),
+            ),
+            (
+                "99999999999",
+                Err("uids and gids must be in range 0-2147483647".into()),
+            ),
+            (
+                "2147483648",
+                Err("uids and gids must be in range 0-2147483647".into()),
+            ),
+            (
+                "1000:-5",
+                Err("uids and gids must be in range 0-2147483647".into()),
+            ),
         ];
         for (spec, want) in table {
             assert_eq!(&id(spec, &[]), want, "-u {spec:?}");
@@ -502,6 +521,9 @@ wheel2:x:10:dup
         assert_eq!(in_scope(&root, "/etc/passwd"), root.join("real/passwd"));
         assert_eq!(in_scope(&root, "/etc/group"), root.join("group"));
         let i = resolve(&root, "u", &[]).unwrap();
-        assert_eq!((i.uid, i.gid, i.groups, i.home.as_str()), (7, 8, vec![8], "/home/u"));
+        assert_eq!(
+            (i.uid, i.gid, i.groups, i.home.as_str()),
+            (7, 8, vec![8], "/home/u")
+        );
     }
 }

@@ -376,7 +376,13 @@ mod tests {
             "/tmp $ "
         );
         assert_eq!(
-            p(Distro::Debian, "bash", "/home/node", "/home/node", &user("node")),
+            p(
+                Distro::Debian,
+                "bash",
+                "/home/node",
+                "/home/node",
+                &user("node")
+            ),
             "node@abc123:~$ "
         );
         assert_eq!(

@@ -591,17 +591,16 @@ pub fn mv(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                 return 1;
             }
         };
-        let from_real =
-            match resolve_w(ctx, src, false, Access::Remove)
-                .and_then(|r| fs::symlink_metadata(&r).map(|_| r))
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = writeln!(ctx.io.stderr, "mv: cannot stat {}: {}", quote(src), msg(&e));
-                    status = 1;
-                    continue;
-                }
-            };
+        let from_real = match resolve_w(ctx, src, false, Access::Remove)
+            .and_then(|r| fs::symlink_metadata(&r).map(|_| r))
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(ctx.io.stderr, "mv: cannot stat {}: {}", quote(src), msg(&e));
+                status = 1;
+                continue;
+            }
+        };
         // Replacing a name, or making one: either way its directory must be writable.
         let to_real = match resolve_w(ctx, &to, true, Access::Remove)
             .and_then(|_| resolve_w(ctx, &to, true, Access::Create))
@@ -757,16 +756,16 @@ pub fn ln(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         let result = resolve_w(ctx, &link, false, access)
             .and_then(|_| resolve_w(ctx, &link, false, Access::Create))
             .and_then(|link_real| {
-            if opts.has('f') && fs::symlink_metadata(&link_real).is_ok_and(|m| !m.is_dir()) {
-                fs::remove_file(&link_real)?;
-            }
-            if symbolic {
-                symlink(target.as_str(), &link_real)
-            } else {
-                let from = resolve(ctx, target, false)?;
-                fs::hard_link(from, &link_real)
-            }
-        });
+                if opts.has('f') && fs::symlink_metadata(&link_real).is_ok_and(|m| !m.is_dir()) {
+                    fs::remove_file(&link_real)?;
+                }
+                if symbolic {
+                    symlink(target.as_str(), &link_real)
+                } else {
+                    let from = resolve(ctx, target, false)?;
+                    fs::hard_link(from, &link_real)
+                }
+            });
         match result {
             Ok(()) => {
                 if opts.has('v') {

@@ -4,7 +4,6 @@
 //! are coreutils' (as every drydock builtin's); where BusyBox (the `busybox` and `alpine`
 //! images) words an error differently the difference is noted beside it.
 
-
 use super::util::{self, Spec, lquote};
 use crate::shell::Ctx;
 use crate::shell::accounts::Accounts;
@@ -35,7 +34,10 @@ pub fn id(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let Some(opts) = util::parse(ctx.io.stderr, args, &spec) else {
         return 1;
     };
-    let only: Vec<char> = ['u', 'g', 'G'].into_iter().filter(|c| opts.has(*c)).collect();
+    let only: Vec<char> = ['u', 'g', 'G']
+        .into_iter()
+        .filter(|c| opts.has(*c))
+        .collect();
     if only.len() > 1 {
         let _ = writeln!(
             ctx.io.stderr,
@@ -52,7 +54,11 @@ pub fn id(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         return 1;
     }
     if opts.operands.len() > 1 {
-        let _ = writeln!(ctx.io.stderr, "id: extra operand {}", lquote(&opts.operands[1]));
+        let _ = writeln!(
+            ctx.io.stderr,
+            "id: extra operand {}",
+            lquote(&opts.operands[1])
+        );
         util::try_help(ctx.io.stderr, "id");
         return 1;
     }
@@ -140,10 +146,7 @@ pub fn whoami(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         }
         None => {
             // BusyBox: `whoami: unknown uid N`.
-            let _ = writeln!(
-                ctx.io.stderr,
-                "whoami: cannot find name for user ID {uid}"
-            );
+            let _ = writeln!(ctx.io.stderr, "whoami: cannot find name for user ID {uid}");
             1
         }
     }
@@ -202,7 +205,12 @@ mod tests {
             0,
         );
         w.check(&["id", "-u", "app"], "1000\n", "", 0);
-        w.check(&["id", "bogus"], "", "id: \u{2018}bogus\u{2019}: no such user\n", 1);
+        w.check(
+            &["id", "bogus"],
+            "",
+            "id: \u{2018}bogus\u{2019}: no such user\n",
+            1,
+        );
     }
 
     #[test]
