@@ -27,6 +27,15 @@
 //! where commands write: they resolve through [`Root::resolve_write`] (or ask [`Root::writable`]),
 //! which fails with `Read-only file system`. Walkers that descend real directories on their own
 //! (`find`, `tar`, `cp -r`, `du`) do not cross into mounts below the directory they start from.
+//!
+//! Users: a root carries the credentials of who works under it ([`Creds`]: root on the host; a
+//! container's `-u` user inside one). drydock cannot switch the real process's user, so for a
+//! non-root user this module decides what the kernel would: [`Root::check`] (behind
+//! [`Root::resolve_for`]) compares the user with each file's mode and recorded owner
+//! ([`owner`]) for the [`Access`] a command is about to make — search
+//! permission on the directory, then write (or read) permission on the file or its directory, and
+//! the sticky bit — and fails with `Permission denied` / `Operation not permitted`. Commands call
+//! [`Root::created`] for what they make, so it is the user's. Root is never refused.
 
 use std::collections::VecDeque;
 use std::ffi::{OsStr, OsString};
@@ -283,7 +292,7 @@ impl Root {
     }
 
     /// Whether the user working under this root may do `access` to `path`, by the owners
-    /// drydock records ([`owner`](crate::engine::image::owner)) and the modes on disk, as the
+    /// drydock records ([`owner`]) and the modes on disk, as the
     /// kernel decides for an unprivileged process (root may do anything). Only what the
     /// operation's own failure would not report first is refused here: a name that exists is
     /// not refused for [`Access::Create`] (the operation says `File exists`), a missing one not

@@ -16,7 +16,9 @@
 //! relays. Containers without `-t` keep pipes; a detached one's supervisor serves them on the same
 //! socket (stdout and stderr frames, input to its stdin when `-i`), so `attach` streams them live
 //! (a container run in the foreground by another `docker run` is followed through its log).
-//! Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
+//! The container's user ([`user`]: `-u`, the image's `USER`, `exec -u`, `--group-add`) is resolved
+//! in its rootfs's `/etc/passwd` and `/etc/group` when a process starts, as dockerd and runc do,
+//! and handed to the init in the process spec. Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
 //! destinations through the confined root's mount table. A container's network ([`network`])
 //! is one of Docker's built-in three, or another container's; only the bridge gives it an
 //! address and published ports.

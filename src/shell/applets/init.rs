@@ -9,6 +9,8 @@
 //! the working directory if the image lacks it (Docker creates `WorkingDir`), find `args[0]`
 //! (failing with runc's words, 127 or 126), then run the program in this process with the spec's
 //! environment and the process's own stdio. Signals are recorded, not obeyed (see [`signals`]).
+//! The spec's user (uid, gid, groups, resolved by the runtime) cannot become the real process's:
+//! it goes to the confined root as its [`Creds`], which `id`, prompts and permission checks use.
 //!
 //! [`signals`]: super::signals
 
