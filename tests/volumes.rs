@@ -356,3 +356,30 @@ fn system_prune_volumes() {
         )
     );
 }
+
+/// A volume mounted where the image has a directory starts with that directory's files (when
+/// the volume is empty) and takes its mode and owner, as dockerd's `populateVolumes` does: so
+/// `-v v:/tmp` is sticky and world-writable for a `-u nobody` process, and a volume over a
+/// user's home is that user's (Docker 20.10.24: `drwxrwxrwt root root /tmp`, `/etc`'s files).
+#[test]
+fn a_volume_over_an_image_directory_is_populated_from_it() {
+    let t = ctx();
+    assert_eq!(
+        ok(&t, "run --rm -v tv:/tmp busybox ls -ld /tmp")
+            .split(' ')
+            .next(),
+        Some("drwxrwxrwt")
+    );
+    ok(&t, "run --rm -u nobody -v tv:/tmp busybox touch /tmp/mine");
+    let etc = ok(&t, "run --rm -v ev:/etc busybox cat /etc/passwd");
+    assert!(etc.starts_with("root:x:0:0:"), "{etc}");
+    // Not empty any more: a second container sees what the first left, not the image's again.
+    ok(&t, "run --rm -v ev:/etc busybox rm /etc/group");
+    let (_, err, code) = run(&t, "run --rm -v ev:/etc busybox cat /etc/group");
+    assert_eq!(
+        (err.as_str(), code),
+        ("cat: /etc/group: No such file or directory\n", 1)
+    );
+    // Where the image has nothing, the volume stays as it is.
+    assert_eq!(ok(&t, "run --rm -v nv:/nothing busybox ls -A /nothing"), "");
+}

@@ -319,7 +319,10 @@ impl Engine {
     pub(crate) fn run_once(&self, id: &str, attach: &mut Attach<'_>) -> Result<i32, RuntimeError> {
         let store = self.containers();
         let c = store.load(id)?;
-        let spec = match self.process_spec(&c) {
+        let spec = match self
+            .populate_volumes(&c)
+            .and_then(|_| self.process_spec(&c))
+        {
             Ok(s) => s,
             Err(err) => {
                 self.mark_start_failed(id, &c.state.started_at, &err)?;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::super::filters::{FilterError, Filters, go_quote};
+use super::super::image::owner;
 use super::super::{Engine, ErrorKind};
 use super::error::{RuntimeError, io_at};
 use super::record::MountPoint;
@@ -22,6 +23,42 @@ use super::record::MountPoint;
 /// The directory Docker's `Source` names for volume `name` (virtual, below the home).
 pub fn source_of(name: &str) -> String {
     format!("/var/lib/docker/volumes/{name}/_data")
+}
+
+/// Copies the contents of directory `from` into directory `to`: files, directories and
+/// symlinks with their modes, times and recorded owners (symlinks are copied, never followed).
+fn copy_contents(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let src = e.path();
+        let dst = to.join(e.file_name());
+        let m = std::fs::symlink_metadata(&src)?;
+        if m.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&src)?, &dst)?;
+            continue;
+        }
+        if m.is_dir() {
+            std::fs::create_dir(&dst)?;
+            copy_contents(&src, &dst)?;
+        } else if m.is_file() {
+            std::fs::copy(&src, &dst)?;
+        } else {
+            continue;
+        }
+        std::fs::set_permissions(
+            &dst,
+            std::fs::Permissions::from_mode(m.permissions().mode()),
+        )?;
+        let (uid, gid) = owner::get(&src);
+        if (uid, gid) != (0, 0) {
+            owner::set(&dst, uid, gid)?;
+        }
+        if let Ok(t) = m.modified() {
+            let _ = std::fs::File::open(&dst).and_then(|f| f.set_modified(t));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` is a valid local volume name (`[a-zA-Z0-9][a-zA-Z0-9_.-]`, two or more).
@@ -110,6 +147,47 @@ impl Engine {
             });
         }
         Ok(out)
+    }
+
+    /// dockerd's `populateVolumes` when a container starts: a volume mounted where the
+    /// container's filesystem has a directory gets that directory's contents when the volume is
+    /// empty, and its mode and owner every time (moby's `copyExistingContents` and
+    /// `copyOwnership`), so `-v data:/tmp` is as writable as `/tmp` and `-v html:/usr/share/nginx/html`
+    /// starts with the image's pages. Volumes bound to a host directory (`o=bind`) are left as
+    /// they are.
+    pub(crate) fn populate_volumes(
+        &self,
+        c: &super::record::Container,
+    ) -> Result<(), RuntimeError> {
+        let rootfs = self.containers().rootfs(c);
+        for m in c.mount_points.values() {
+            if m.kind != "volume" || m.name.is_empty() {
+                continue;
+            }
+            let data = self.volume_data(&m.name);
+            if self.volume_mount_source(&m.name)?.0 != data {
+                continue;
+            }
+            let image_dir = super::user::in_scope(&rootfs, &m.destination);
+            let Ok(meta) = std::fs::metadata(&image_dir) else {
+                continue;
+            };
+            if !meta.is_dir() || image_dir == rootfs {
+                continue;
+            }
+            std::fs::create_dir_all(&data).map_err(io_at(&data))?;
+            let empty = std::fs::read_dir(&data)
+                .map_err(io_at(&data))?
+                .next()
+                .is_none();
+            if empty {
+                copy_contents(&image_dir, &data).map_err(io_at(&data))?;
+            }
+            std::fs::set_permissions(&data, meta.permissions()).map_err(io_at(&data))?;
+            let (uid, gid) = owner::get(&image_dir);
+            owner::set(&data, uid, gid).map_err(io_at(&data))?;
+        }
+        Ok(())
     }
 
     /// `rm -v`: removes the container's anonymous volumes that no other container uses.
