@@ -614,3 +614,25 @@ fn attach_forwards_stdin_to_an_interactive_container_and_streams_its_output() {
     assert_eq!(code, 143);
     assert_eq!(field(&t, "cc", "{{.State.Status}}"), "exited");
 }
+
+#[test]
+fn host_network_with_published_ports_warns_as_docker() {
+    // Docker 20.10.24: the daemon's create warning, printed by the CLI on stderr for run and
+    // create alike; the container is made anyway.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    for cmd in [
+        "create --network host -p 8080:80 busybox true",
+        "run -d --network host -p 8081:80 busybox true",
+    ] {
+        let (out, err, code) = t.docker(cmd);
+        assert_eq!(code, 0, "{cmd}: {err}");
+        assert_eq!(out.trim().len(), 64, "{cmd}");
+        assert_eq!(
+            err,
+            "WARNING: Published ports are discarded when using host network mode\n"
+        );
+    }
+    let (_, err, _) = t.docker("create --network host busybox true");
+    assert_eq!(err, "");
+}

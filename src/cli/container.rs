@@ -1051,14 +1051,18 @@ fn create_with_pull(
     io: &mut Io<'_>,
     fail: &dyn Fn(Error) -> Fail,
 ) -> Result<String, Fail> {
-    match engine.container_create(req) {
-        Ok(id) => Ok(id),
+    let id = match engine.container_create(req) {
+        Ok(id) => id,
         Err(e) if is_no_such_image(&e) => {
             pull_for_run(engine, &req.image, io)?;
-            engine.container_create(req).map_err(fail)
+            engine.container_create(req).map_err(fail)?
         }
-        Err(e) => Err(fail(e)),
+        Err(e) => return Err(fail(e)),
+    };
+    for w in req.warnings() {
+        let _ = writeln!(io.stderr, "WARNING: {w}");
     }
+    Ok(id)
 }
 
 pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {

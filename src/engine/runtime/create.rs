@@ -47,6 +47,18 @@ pub struct CreateRequest {
     pub network: Option<String>,
 }
 
+impl CreateRequest {
+    /// The daemon's warnings for this request (the create response's `Warnings`), which the CLI
+    /// prints as `WARNING: …` once the container exists.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.network.as_deref() == Some("host") && !self.ports.is_empty() {
+            out.push("Published ports are discarded when using host network mode".to_string());
+        }
+        out
+    }
+}
+
 /// dockerd's `merge` of the user's config over the image's, and the command it runs.
 pub fn merge_config(
     req: &CreateRequest,
