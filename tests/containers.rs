@@ -636,3 +636,72 @@ fn host_network_with_published_ports_warns_as_docker() {
     let (_, err, _) = t.docker("create --network host busybox true");
     assert_eq!(err, "");
 }
+
+#[test]
+fn expose_and_the_port_and_health_filters_are_dockers() {
+    // Recorded from Docker 20.10.24: `--expose` ranges and protocols, its client-side errors
+    // (create's help line, 125), and ps's publish=/expose=/health= filters and their errors.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    let id = ok(&t, "create --expose 7000-7002/udp --expose 90 busybox");
+    assert_eq!(
+        field(&t, id.trim(), "{{json .Config.ExposedPorts}}"),
+        r#"{"7000/udp":{},"7001/udp":{},"7002/udp":{},"90/tcp":{}}"#
+    );
+    for (value, msg) in [
+        (
+            "abc",
+            "invalid range format for --expose: abc, error: strconv.ParseUint: parsing \"abc\": invalid syntax",
+        ),
+        ("80:80", "invalid port format for --expose: 80:80"),
+        (
+            "9-3",
+            "invalid range format for --expose: 9-3, error: Invalid range specified for the Port: 9-3",
+        ),
+    ] {
+        let (_, err, code) = t.docker(&format!("create --expose {value} busybox"));
+        assert_eq!(code, 125, "{value}");
+        assert_eq!(
+            err,
+            format!("docker: {msg}.\nSee 'docker create --help'.\n")
+        );
+    }
+    ok(
+        &t,
+        "run -d --name pf -p 8085:80 --expose 90 busybox sleep 30",
+    );
+    ok(&t, "run -d --name pg busybox sleep 30");
+    let names = |filter: &str| {
+        ok(
+            &t,
+            &format!("ps --filter {filter} --format '{{{{.Names}}}}'"),
+        )
+    };
+    assert_eq!(names("publish=80"), "pf\n");
+    assert_eq!(names("publish=90"), "");
+    assert_eq!(names("publish=80/udp"), "");
+    assert_eq!(names("expose=90"), "pf\n");
+    assert_eq!(names("expose=79-81/tcp"), "pf\n");
+    assert_eq!(names("health=none"), "pg\npf\n");
+    assert_eq!(names("health=healthy"), "");
+    for (filter, msg) in [
+        (
+            "publish=80:80",
+            "filter for 'publish' should not contain ':': 80:80",
+        ),
+        (
+            "publish=abc",
+            "error while looking up for publish abc: strconv.ParseUint: parsing \"abc\": invalid syntax",
+        ),
+        (
+            "expose=70000",
+            "error while looking up for expose 70000: strconv.ParseUint: parsing \"70000\": value out of range",
+        ),
+        ("health=foo", "Unrecognised filter value for health: foo"),
+    ] {
+        let (_, err, code) = t.docker(&format!("ps --filter {filter}"));
+        assert_eq!(code, 1, "{filter}");
+        assert_eq!(err, format!("Error response from daemon: {msg}\n"));
+    }
+    ok(&t, "rm -f pf pg");
+}

@@ -944,6 +944,20 @@ fn create_request(
         ports.entry(port).or_default().push(binding);
     }
     req.ports = ports;
+    for v in p.list("expose") {
+        // docker/cli checks `--expose` before sending anything.
+        if v.contains(':') {
+            return Err(ParseFail::Client(format!(
+                "invalid port format for --expose: {v}"
+            )));
+        }
+        let ports = network::port_range(&v).map_err(|e| {
+            ParseFail::Client(format!(
+                "invalid range format for --expose: {v}, error: {e}"
+            ))
+        })?;
+        req.expose.extend(ports);
+    }
     // dockerd checks volume specifications: its errors carry the daemon prefix.
     let daemon = |m: String| ParseFail::Client(format!("Error response from daemon: {m}"));
     for v in p.list("volume") {
@@ -1201,7 +1215,21 @@ fn wait_removed(engine: &Engine, id: &str) {
 pub(super) fn create(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let req = match create_request(engine, p, io, false) {
         Ok(r) => r,
-        Err(ParseFail::Client(m)) => return Err(Fail::plain(m)),
+        // What the daemon refuses (volume specs) prints as it comes; the client's own checks
+        // are reported as `docker run`'s are, with `create`'s help line and 125.
+        Err(ParseFail::Client(m)) if m.starts_with("Error response from daemon:") => {
+            return Err(Fail::plain(m));
+        }
+        Err(ParseFail::Client(m)) => {
+            return Err(Fail {
+                message: format!(
+                    "docker: {}.\nSee 'docker create --help'.",
+                    m.strip_suffix('.').unwrap_or(&m)
+                ),
+                code: 125,
+                blank_stdout_line: false,
+            });
+        }
         Err(ParseFail::Flag(m)) => {
             return Err(Fail {
                 message: format!("{m}\nSee 'docker create --help'."),

@@ -45,6 +45,8 @@ pub struct CreateRequest {
     pub stop_timeout: Option<i64>,
     /// `--network` (`HostConfig.NetworkMode`); `default` when not given.
     pub network: Option<String>,
+    /// `--expose`: ports the container exposes without publishing (`"<port>/<proto>"`).
+    pub expose: Vec<String>,
 }
 
 impl CreateRequest {
@@ -93,7 +95,7 @@ pub fn merge_config(
     let mut labels = image.labels.clone().unwrap_or_default();
     labels.extend(req.labels.clone());
     let mut exposed = image.exposed_ports.clone().unwrap_or_default();
-    for port in req.ports.keys() {
+    for port in req.ports.keys().chain(&req.expose) {
         exposed.insert(port.clone(), Empty {});
     }
     let config = ContainerConfig {
