@@ -62,6 +62,7 @@ pub fn run_source(shell: &mut Shell<'_>, src: &str, mut io: Stdio<'_>) -> i32 {
 pub fn run_script(shell: &mut Shell<'_>, script: &Script, io: &mut Stdio<'_>) -> i32 {
     let mut status = shell.state.last_status;
     for item in &script.items {
+        run_traps(shell, io);
         if shell.state.exit.is_some() {
             break;
         }
@@ -70,7 +71,48 @@ pub fn run_script(shell: &mut Shell<'_>, script: &Script, io: &mut Stdio<'_>) ->
         }
         status = run_and_or(shell, item, io);
     }
+    run_traps(shell, io);
     shell.state.exit.unwrap_or(status)
+}
+
+/// Runs the `trap` actions of the signals received since the last look (in a container; see
+/// [`signals`](super::applets::signals)), between commands as POSIX shells do. `$?` is kept
+/// unless the action exits.
+fn run_traps(shell: &mut Shell<'_>, io: &mut Stdio<'_>) {
+    if shell.state.traps.keys().all(|&s| s == 0) {
+        return;
+    }
+    for sig in super::applets::signals::take_pending() {
+        let Some(action) = shell.state.traps.get(&sig).cloned() else {
+            continue;
+        };
+        if action.is_empty() {
+            continue;
+        }
+        run_action(shell, &action, io);
+        if shell.state.exit.is_some() {
+            return;
+        }
+    }
+}
+
+/// Runs a trap's action in `shell`, keeping `$?` unless it exits.
+pub fn run_action(shell: &mut Shell<'_>, action: &str, io: &mut Stdio<'_>) {
+    let saved = shell.state.last_status;
+    run_source(
+        shell,
+        action,
+        Stdio {
+            stdin: &mut *io.stdin,
+            stdout: &mut *io.stdout,
+            stderr: &mut *io.stderr,
+            stdin_tty: io.stdin_tty,
+            stdout_tty: io.stdout_tty,
+        },
+    );
+    if shell.state.exit.is_none() {
+        shell.state.last_status = saved;
+    }
 }
 
 /// Runs `script` on a copy of `shell`'s state with no input, and returns its output and status
@@ -119,6 +161,10 @@ fn interrupted(shell: &mut Shell<'_>) -> bool {
 fn run_and_or(shell: &mut Shell<'_>, ao: &AndOr, io: &mut Stdio<'_>) -> i32 {
     let mut status = run_pipeline(shell, &ao.first, io);
     for (op, p) in &ao.rest {
+        if shell.state.exit.is_some() {
+            break;
+        }
+        run_traps(shell, io);
         if shell.state.exit.is_some() {
             break;
         }

@@ -56,6 +56,8 @@ pub struct State {
     pub args: Vec<String>,
     /// `$0`.
     pub name: String,
+    /// `trap`: signal number (0 for `EXIT`) → the action's source (`""` ignores the signal).
+    pub traps: BTreeMap<i32, String>,
 }
 
 impl State {
@@ -91,6 +93,7 @@ impl State {
             exit: None,
             args: Vec::new(),
             name: "drydock".into(),
+            traps: BTreeMap::new(),
         }
     }
 

@@ -43,6 +43,8 @@ pub struct CreateRequest {
     pub mounts: Vec<MountPoint>,
     pub stop_signal: Option<String>,
     pub stop_timeout: Option<i64>,
+    /// `--init`: an init (Docker's tini) runs as PID 1 and the command as its child.
+    pub init: Option<bool>,
 }
 
 /// dockerd's `merge` of the user's config over the image's, and the command it runs.
@@ -168,6 +170,7 @@ impl Engine {
             restart_policy: req.restart.clone(),
             auto_remove: req.auto_remove,
             publish_all_ports: req.publish_all,
+            init: req.init,
             ..HostConfig::default()
         };
         if req.restart.name.is_empty() {

@@ -163,6 +163,11 @@ fn read_line(r: &mut dyn Read) -> Option<String> {
     }
 }
 
+/// Whether the applet `name` is one of the shells.
+pub fn is_shell(name: &str) -> bool {
+    matches!(name, "sh" | "bash" | "ash" | "dash")
+}
+
 /// `sh`/`bash`/`ash`/`dash [-c CMD [NAME ARG…] | FILE [ARG…]]`.
 pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let invoked = args[0].clone();
@@ -206,13 +211,53 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     sub.state.exit = None;
     sub.state.history.clear();
     sub.state.vars.retain(|_, v| v.exported);
+    // A new shell starts without traps; ignored signals stay ignored.
+    sub.state.traps.retain(|_, a| a.is_empty());
     let rest: Vec<String> = args[i.min(args.len())..].to_vec();
-    let io = Stdio {
+    let mut io = Stdio {
         stdin: &mut *ctx.io.stdin,
         stdout: &mut *ctx.io.stdout,
         stderr: &mut *ctx.io.stderr,
         stdin_tty: ctx.io.stdin_tty,
         stdout_tty: ctx.io.stdout_tty,
+    };
+    let status = run_shell(
+        &mut sub,
+        &me,
+        invoked,
+        command,
+        &rest,
+        force_interactive,
+        &mut io,
+    );
+    // `trap … EXIT` runs as the shell ends; its `exit N` sets the status.
+    if let Some(action) = sub.state.traps.get(&0).cloned()
+        && !action.is_empty()
+    {
+        sub.state.exit = None;
+        sub.state.last_status = status;
+        crate::shell::exec::run_action(&mut sub, &action, &mut io);
+        return sub.state.exit.unwrap_or(status);
+    }
+    status
+}
+
+/// The body of [`shell`]: `-c CMD`, a script file, standard input, or the interactive loop.
+fn run_shell(
+    sub: &mut Shell<'_>,
+    me: &str,
+    invoked: String,
+    command: Option<String>,
+    rest: &[String],
+    force_interactive: bool,
+    io: &mut Stdio<'_>,
+) -> i32 {
+    let io = Stdio {
+        stdin: &mut *io.stdin,
+        stdout: &mut *io.stdout,
+        stderr: &mut *io.stderr,
+        stdin_tty: io.stdin_tty,
+        stdout_tty: io.stdout_tty,
     };
     if let Some(cmd) = command {
         sub.state.name = rest.first().cloned().unwrap_or(invoked);
@@ -253,11 +298,13 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         }
         return sub.run(&src, io);
     }
-    interactive(&mut sub, &invoked, io)
+    interactive(sub, &invoked, io)
 }
 
-/// The read–run loop of an interactive shell.
+/// The read–run loop of an interactive shell. Like bash and ash on a terminal it catches SIGINT
+/// (Ctrl-C stops the running command, not the shell) and ignores SIGTERM and SIGQUIT.
 fn interactive(sub: &mut Shell<'_>, invoked: &str, io: Stdio<'_>) -> i32 {
+    signals::handle(&[libc::SIGINT, libc::SIGTERM, libc::SIGQUIT]);
     let Stdio {
         stdin,
         stdout,
