@@ -1064,7 +1064,16 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     // Docker 20.10.24's client proxies with or without `-t` (with `-it` the terminal is raw, so
     // Ctrl-C is a byte for the container's terminal, not a signal for the client).
     let sig_proxy = !p.given("sig-proxy") || p.bool("sig-proxy");
-    let id = create_with_pull(engine, &req, io, &|e| run_engine_fail(e))?;
+    // Until the container exists the client proxies nothing: Ctrl-C ends it (the container
+    // stays created, as when Docker's client dies before its start).
+    let (created, left) = sigproxy::leaving(|signals| {
+        let created = create_with_pull(engine, &req, io, &|e| run_engine_fail(e));
+        (created, signals.left())
+    });
+    let id = created?;
+    if let Some(sig) = left {
+        return Ok(sigproxy::left_status(sig));
+    }
     if detach {
         engine.container_start(&id).map_err(run_engine_fail)?;
         out(io, &format!("{id}\n"));
@@ -1088,7 +1097,22 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
                 return Ok(sigproxy::left_status(sig));
             }
             let stream = engine.container_attach_stream(&id).map_err(Fail::daemon)?;
-            stream_session_in(engine, &id, io, stream, req.stdin_open, false, tty, signals)
+            let code =
+                stream_session_in(engine, &id, io, stream, req.stdin_open, false, tty, signals)?;
+            // A command that could not be started may have looked started for a moment: its
+            // supervisor recorded the error, which `run` reports as the foreground run does.
+            if matches!(code, 126 | 127)
+                && let Ok(c) = engine.container(&id)
+                && !c.state.running
+                && !c.state.error.is_empty()
+            {
+                return Err(Fail {
+                    message: format!("docker: Error response from daemon: {}.", c.state.error),
+                    code,
+                    blank_stdout_line: false,
+                });
+            }
+            Ok(code)
         });
     }
     let stdin = if req.stdin_open && !terminal {

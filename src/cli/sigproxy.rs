@@ -223,6 +223,7 @@ impl Drop for Pipe {
 pub struct Session {
     /// `None` when no pipe could be had: signals then keep their dispositions.
     pipe: Option<Pipe>,
+    mode: Mode,
     /// With [`Mode::Leave`]: the ending signal received, once one has been.
     left: AtomicI32,
 }
@@ -231,6 +232,10 @@ impl Session {
     /// Without a proxy: the signal that ended the client, if one has arrived. Other signals
     /// received meanwhile are dropped (the client stays in charge of the terminal).
     pub fn left(&self) -> Option<libc::c_int> {
+        if self.mode == Mode::Proxy {
+            // The forwarding thread reads the pipe.
+            return None;
+        }
         let seen = self.left.load(Ordering::SeqCst);
         if seen != 0 {
             return Some(seen);
@@ -253,6 +258,7 @@ impl Session {
 pub fn attached<R>(engine: &Engine, id: &str, mode: Mode, body: impl FnOnce(&Session) -> R) -> R {
     let session = Session {
         pipe: Pipe::open(),
+        mode,
         left: AtomicI32::new(0),
     };
     let r = match (mode, &session.pipe) {
@@ -269,6 +275,23 @@ pub fn attached<R>(engine: &Engine, id: &str, mode: Mode, body: impl FnOnce(&Ses
         }),
         _ => body(&session),
     };
+    finish(session, r)
+}
+
+/// Runs `body` as a client that does not proxy ([`Mode::Leave`]) and has no container yet (the
+/// create before a `docker run`): it asks [`Session::left`] when it is done.
+pub fn leaving<R>(body: impl FnOnce(&Session) -> R) -> R {
+    let session = Session {
+        pipe: Pipe::open(),
+        mode: Mode::Leave,
+        left: AtomicI32::new(0),
+    };
+    let r = body(&session);
+    finish(session, r)
+}
+
+/// Puts the dispositions back and raises a signal that ended the client again.
+fn finish<R>(session: Session, r: R) -> R {
     let left = session.left.load(Ordering::SeqCst);
     drop(session);
     if left != 0 {

@@ -175,11 +175,29 @@ pub fn install(below_init: bool) {
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }
+    // The runtime starts the init with every signal blocked; those sent meanwhile arrive now.
+    // SAFETY: an empty set unblocks everything for this thread (the only one yet).
+    unsafe {
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::sigprocmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
 }
 
 /// The program the init runs is a shell (see [`action`]).
 pub fn set_shell(shell: bool) {
     SHELL.store(shell, Ordering::SeqCst);
+}
+
+/// The shell replaced itself with the command it runs (`sh -c '…; sleep 100'`): signals are
+/// the command's from now on; those the shell ignored (`trap '' SIG`) stay ignored.
+pub fn exec_command(ignored: &[libc::c_int]) {
+    SHELL.store(false, Ordering::SeqCst);
+    let mut bits = 0;
+    for &s in ignored {
+        bits |= bit(s);
+    }
+    HANDLED.store(bits, Ordering::SeqCst);
 }
 
 /// The running program handles `sigs` (so they do not end it below an init).
