@@ -2,7 +2,8 @@
 //! `docker start -ai` (through the supervisor's `attach.sock`, see `engine::runtime::tty`) and
 //! `docker exec -it` (a pty the runtime relays itself). This module owns the user's terminal for
 //! the session: raw mode while it lasts, the detach keys (Ctrl-P Ctrl-Q, as Docker's default
-//! `detachKeys`), and restoring the terminal however the session ends.
+//! `detachKeys`), and restoring the terminal however the session ends. The client's signals during
+//! a session are [`sigproxy`](super::sigproxy)'s.
 
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;

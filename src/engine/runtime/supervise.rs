@@ -7,7 +7,8 @@
 //! and `kill` signal the group), copies its stdout and stderr into the json log, records `Pid` and
 //! `StartedAt`, waits, records `ExitCode` and `FinishedAt`, and asks [`restart::decide`] whether to
 //! start it again after a back-off. A foreground `docker run` supervises its first run itself (the
-//! output also goes to the terminal) and hands any restart to a shim.
+//! output also goes to the terminal) and hands any restart to a shim, except when its client may
+//! leave the container running (`--sig-proxy=false`): then a shim serves it from the start.
 //!
 //! Only the supervisor waits for its child (`waitpid` on that pid, never `-1` while others may
 //! own children); the shim is a child subreaper so orphans of the container end with it.
