@@ -1094,6 +1094,8 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         return sigproxy::attached(engine, &id, mode, |signals| {
             engine.container_start_held(&id).map_err(run_engine_fail)?;
             if let Some(sig) = signals.left() {
+                // Connect and go, so the supervisor stops holding the output for this client.
+                drop(engine.container_attach_stream(&id));
                 return Ok(sigproxy::left_status(sig));
             }
             let stream = engine.container_attach_stream(&id).map_err(Fail::daemon)?;
