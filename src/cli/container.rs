@@ -20,7 +20,7 @@ use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
-use crate::engine::runtime::record::{Container, MountPoint, ZERO_TIME};
+use crate::engine::runtime::record::{Container, MountPoint, ShimLock, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
@@ -1224,22 +1224,7 @@ fn stream_session_in(
         return Ok(sigproxy::left_status(sig));
     }
     if !matches!(outcome, super::attach::Outcome::Detached) {
-        // The supervisor sends the code before it records the exit (and removes a `--rm`
-        // container); Docker's CLI returns only once the daemon has, so `ps` right after agrees.
-        let until = std::time::Instant::now() + Duration::from_secs(5);
-        while std::time::Instant::now() < until
-            && engine
-                .container(id)
-                .is_ok_and(|c| c.state.running && !c.state.restarting)
-        {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        if engine
-            .container(id)
-            .is_ok_and(|c| c.host_config.auto_remove)
-        {
-            wait_removed(engine, id);
-        }
+        wait_recorded(engine, id);
     }
     match outcome {
         super::attach::Outcome::Exited(code) => Ok(code),
@@ -1254,10 +1239,22 @@ fn stream_session_in(
     }
 }
 
-/// Waits (a little) until an `--rm` container's supervisor has removed it.
-fn wait_removed(engine: &Engine, id: &str) {
-    let until = std::time::Instant::now() + Duration::from_secs(5);
-    while std::time::Instant::now() < until && engine.container(id).is_ok() {
+/// The supervisor sends the exit code before it records the exit (and removes a `--rm`
+/// container); Docker's CLI returns only once the daemon has, so `ps` right after agrees. Waits (a
+/// little) until the supervisor is done: the container's directory is gone (`--rm`), or its lock
+/// is free, or it is restarting the container. (The record is no guide while a `--rm` container's
+/// files are being deleted, the lock file among them.)
+fn wait_recorded(engine: &Engine, id: &str) {
+    let store = engine.containers();
+    let (dir, lock) = (store.dir(id), store.shim_lock_path(id));
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < until && dir.exists() {
+        if lock.exists() && !ShimLock::held(&lock) {
+            return;
+        }
+        if store.load(id).is_ok_and(|c| c.state.restarting) {
+            return;
+        }
         std::thread::sleep(Duration::from_millis(2));
     }
 }

@@ -613,12 +613,13 @@ impl ShimLock {
         }
     }
 
-    /// Whether some process holds the lock (a supervisor is alive).
+    /// Whether some process holds the lock (a supervisor is alive). Never creates the file: a
+    /// look while the container's directory is being deleted must not put it back.
     pub fn held(path: &Path) -> bool {
-        if !path.exists() {
-            return false;
+        match OpenOptions::new().write(true).open(path) {
+            Ok(file) => file.try_lock().is_err(),
+            Err(_) => false,
         }
-        Self::try_take(path).is_none()
     }
 }
 
