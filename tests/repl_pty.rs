@@ -428,7 +428,7 @@ fn attach_and_start_a_proxy_ctrl_c() {
         Duration::from_secs(20),
     );
     t.send("docker attach bg; echo status=$?\r");
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(500));
     // Attached: what is typed reaches `cat`, which echoes it (after the terminal's own echo).
     t.send("ping\r");
     t.expect("ping\r\nping\r\n", Duration::from_secs(10));
@@ -441,7 +441,7 @@ fn attach_and_start_a_proxy_ctrl_c() {
         Duration::from_secs(20),
     );
     t.send("docker attach --sig-proxy=false bg2\r");
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(500));
     t.send("pong\r");
     t.expect("pong\r\npong\r\n", Duration::from_secs(10));
     t.send("\x03");
