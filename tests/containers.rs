@@ -152,6 +152,14 @@ fn a_run_without_the_signal_proxy_is_served_by_its_supervisor() {
             && err.contains("nosuchcmd"),
         "{err}"
     );
+    let before = ok(&t, "ps -aq");
+    let (_, _, code) = t.docker("run --rm --sig-proxy=false busybox nosuchcmd");
+    assert_eq!(code, 127);
+    assert_eq!(
+        ok(&t, "ps -aq"),
+        before,
+        "--rm removes a command that cannot start"
+    );
     // `--init` is recorded as dockerd records it; without it the field is a nil pointer.
     ok(&t, "create --init --name withinit busybox true");
     assert_eq!(field(&t, "withinit", "{{.HostConfig.Init}}"), "true");

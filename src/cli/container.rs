@@ -1091,7 +1091,7 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let tty = terminal && req.tty;
     if tty || (!sig_proxy && !on_terminal) {
         // Signals are handled from here on, as docker/cli handles them from the create on.
-        return sigproxy::attached(engine, &id, mode, |signals| {
+        let r = sigproxy::attached(engine, &id, mode, |signals| {
             engine.container_start_held(&id).map_err(run_engine_fail)?;
             if let Some(sig) = signals.left() {
                 // Connect and go, so the supervisor stops holding the output for this client.
@@ -1116,6 +1116,12 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
             }
             Ok(code)
         });
+        // `--rm` of a command that could not start: removed, as the foreground run removes it.
+        if r.is_err() && req.auto_remove && engine.container(&id).is_ok_and(|c| !c.state.running) {
+            wait_recorded(engine, &id);
+            let _ = engine.container_remove(&id, true, false);
+        }
+        return r;
     }
     let stdin = if req.stdin_open && !terminal {
         let mut v = Vec::new();
