@@ -129,6 +129,46 @@ fn foreground_run_returns_the_exit_code_and_rm_removes() {
     assert_eq!(field(&t, "cat", "{{.State.Status}}"), "exited");
 }
 
+/// `run --sig-proxy=false` leaves the container to a supervisor of its own (so Ctrl-C can leave
+/// it running, see `repl_pty`): the client still shows stdout and stderr apart, returns the exit
+/// code, feeds piped input and closes the container's stdin after it (`StdinOnce`), waits for
+/// `--rm`, and reports a command that cannot start as the foreground run does.
+#[test]
+fn a_run_without_the_signal_proxy_is_served_by_its_supervisor() {
+    let t = TestContext::new();
+    let (out, err, code) =
+        t.docker("run --rm --sig-proxy=false busybox sh -c 'echo out; echo err >&2; exit 3'");
+    assert_eq!((out.as_str(), code), ("out\n", 3), "{err}");
+    assert!(err.ends_with("err\n"), "{err}");
+    assert_eq!(ok(&t, "ps -aq"), "");
+    // Over before the client connects: the supervisor holds the output for it.
+    let (out, _, code) = t.docker("run --sig-proxy=false --name quick busybox echo quick");
+    assert_eq!((out.as_str(), code), ("quick\n", 0));
+    let (out, _, code) =
+        t.docker_with_input("run -i --sig-proxy=false --name cat busybox cat", "piped\n");
+    assert_eq!((out.as_str(), code), ("piped\n", 0));
+    assert_eq!(field(&t, "cat", "{{.State.Status}}"), "exited");
+    let (out, err, code) = t.docker("run --sig-proxy=false --name nf busybox nosuchcmd");
+    assert_eq!((out.as_str(), code), ("", 127));
+    assert!(
+        err.starts_with("docker: Error response from daemon: failed to create shim task:")
+            && err.contains("nosuchcmd"),
+        "{err}"
+    );
+    let before = ok(&t, "ps -aq");
+    let (_, _, code) = t.docker("run --rm --sig-proxy=false busybox nosuchcmd");
+    assert_eq!(code, 127);
+    assert_eq!(
+        ok(&t, "ps -aq"),
+        before,
+        "--rm removes a command that cannot start"
+    );
+    // `--init` is recorded as dockerd records it; without it the field is a nil pointer.
+    ok(&t, "create --init --name withinit busybox true");
+    assert_eq!(field(&t, "withinit", "{{.HostConfig.Init}}"), "true");
+    assert_eq!(field(&t, "quick", "{{.HostConfig.Init}}"), "<nil>");
+}
+
 #[test]
 fn exec_runs_a_second_process() {
     let t = TestContext::new();

@@ -47,6 +47,8 @@ pub struct CreateRequest {
     pub network: Option<String>,
     /// `--expose`: ports the container exposes without publishing (`"<port>/<proto>"`).
     pub expose: Vec<String>,
+    /// `--init`: an init (Docker's tini) runs as PID 1 and the command as its child.
+    pub init: Option<bool>,
 }
 
 impl CreateRequest {
@@ -188,6 +190,7 @@ impl Engine {
                 Some(n) => self.resolve_network_mode(n),
                 None => "default".into(),
             },
+            init: req.init,
             ..HostConfig::default()
         };
         if req.restart.name.is_empty() {
