@@ -5,7 +5,9 @@
 //! references from the store, and paths through the confined root. History is kept in
 //! `/root/.bash_history` of the virtual host. Ctrl-C at the prompt clears the line; while a
 //! command runs it sets the shell's interrupt flag (commands stop with status 130) and the shell
-//! stays. Ctrl-D on an empty line leaves.
+//! stays. A docker command attached to a container handles its signals itself while it is
+//! attached (`cli::sigproxy`: proxied to the container, or ending the command and then raised
+//! again for this handler). Ctrl-D on an empty line leaves.
 
 use std::borrow::Cow;
 use std::io::{self, Write};

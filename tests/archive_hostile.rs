@@ -271,6 +271,18 @@ fn every_hostile_archive_is_refused_and_the_store_is_unchanged() {
             "Error processing tar file",
         ),
         ("corrupt gzip", corrupt_gz, "Error processing tar file"),
+        // Docker 20.10.24: fewer bytes than a tar header is Go's unexpected EOF; a whole block of
+        // garbage is an invalid header.
+        (
+            "short garbage",
+            b"garbage".to_vec(),
+            "Error processing tar file(exit status 1): unexpected EOF",
+        ),
+        (
+            "a block of garbage",
+            vec![0x5a; 600],
+            "Error processing tar file(exit status 1): archive/tar: invalid tar header",
+        ),
         ("bomb", bomb, "bytes once uncompressed"),
         (
             "escape inside a layer",

@@ -606,6 +606,56 @@ fn add_extracts_gzip_bzip2_and_xz_archives_and_copies_other_files() {
     );
 }
 
+#[test]
+fn empty_cmd_and_entrypoint_are_as_dockers() {
+    // Recorded from Docker 20.10.24's classic builder: a bare CMD is the shell alone, `CMD []`
+    // an empty list, and an empty ENTRYPOINT (bare or `[]`) none at all, which also drops a Cmd
+    // inherited from the base image unless this stage set one.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    let cases = [
+        ("CMD", r#"["/bin/sh","-c"] null"#, r#"CMD ["/bin/sh" "-c"]"#),
+        ("CMD []", "[] null", "CMD []"),
+        ("ENTRYPOINT", "null null", "ENTRYPOINT []"),
+        ("ENTRYPOINT []", "null null", "ENTRYPOINT []"),
+        (
+            "CMD [\"a\"]\nENTRYPOINT []",
+            r#"["a"] null"#,
+            "ENTRYPOINT []",
+        ),
+        (
+            "ENTRYPOINT []\nCMD [\"b\"]",
+            r#"["b"] null"#,
+            r#"CMD ["b"]"#,
+        ),
+    ];
+    for (i, (lines, config, history)) in cases.iter().enumerate() {
+        let dir = format!("e{i}");
+        ctx(
+            &t,
+            &dir,
+            &[("Dockerfile", &format!("FROM busybox\n{lines}\n"))],
+        );
+        ok(&t, &format!("build -q -t e:{i} /root/{dir}"));
+        let got = ok(
+            &t,
+            &format!(
+                "inspect --format '{{{{json .Config.Cmd}}}} {{{{json .Config.Entrypoint}}}}' e:{i}"
+            ),
+        );
+        assert_eq!(got.trim(), *config, "{lines}");
+        let top = ok(
+            &t,
+            &format!("history --no-trunc --format '{{{{.CreatedBy}}}}' e:{i}"),
+        );
+        assert_eq!(
+            top.lines().next().unwrap(),
+            format!("/bin/sh -c #(nop)  {history}"),
+            "{lines}"
+        );
+    }
+}
+
 /// `USER` makes later `RUN`s run as that user, as the classic builder's intermediate containers
 /// do: `id`, `HOME` from passwd, files it makes are its own, a directory `COPY --chown` made is
 /// the chown user's (moby's `MkdirAllAndChownNew`) so it may write there, and a root-owned

@@ -129,6 +129,46 @@ fn foreground_run_returns_the_exit_code_and_rm_removes() {
     assert_eq!(field(&t, "cat", "{{.State.Status}}"), "exited");
 }
 
+/// `run --sig-proxy=false` leaves the container to a supervisor of its own (so Ctrl-C can leave
+/// it running, see `repl_pty`): the client still shows stdout and stderr apart, returns the exit
+/// code, feeds piped input and closes the container's stdin after it (`StdinOnce`), waits for
+/// `--rm`, and reports a command that cannot start as the foreground run does.
+#[test]
+fn a_run_without_the_signal_proxy_is_served_by_its_supervisor() {
+    let t = TestContext::new();
+    let (out, err, code) =
+        t.docker("run --rm --sig-proxy=false busybox sh -c 'echo out; echo err >&2; exit 3'");
+    assert_eq!((out.as_str(), code), ("out\n", 3), "{err}");
+    assert!(err.ends_with("err\n"), "{err}");
+    assert_eq!(ok(&t, "ps -aq"), "");
+    // Over before the client connects: the supervisor holds the output for it.
+    let (out, _, code) = t.docker("run --sig-proxy=false --name quick busybox echo quick");
+    assert_eq!((out.as_str(), code), ("quick\n", 0));
+    let (out, _, code) =
+        t.docker_with_input("run -i --sig-proxy=false --name cat busybox cat", "piped\n");
+    assert_eq!((out.as_str(), code), ("piped\n", 0));
+    assert_eq!(field(&t, "cat", "{{.State.Status}}"), "exited");
+    let (out, err, code) = t.docker("run --sig-proxy=false --name nf busybox nosuchcmd");
+    assert_eq!((out.as_str(), code), ("", 127));
+    assert!(
+        err.starts_with("docker: Error response from daemon: failed to create shim task:")
+            && err.contains("nosuchcmd"),
+        "{err}"
+    );
+    let before = ok(&t, "ps -aq");
+    let (_, _, code) = t.docker("run --rm --sig-proxy=false busybox nosuchcmd");
+    assert_eq!(code, 127);
+    assert_eq!(
+        ok(&t, "ps -aq"),
+        before,
+        "--rm removes a command that cannot start"
+    );
+    // `--init` is recorded as dockerd records it; without it the field is a nil pointer.
+    ok(&t, "create --init --name withinit busybox true");
+    assert_eq!(field(&t, "withinit", "{{.HostConfig.Init}}"), "true");
+    assert_eq!(field(&t, "quick", "{{.HostConfig.Init}}"), "<nil>");
+}
+
 #[test]
 fn exec_runs_a_second_process() {
     let t = TestContext::new();
@@ -613,4 +653,95 @@ fn attach_forwards_stdin_to_an_interactive_container_and_streams_its_output() {
     assert_eq!(out, "hello\n", "stderr: {err}");
     assert_eq!(code, 143);
     assert_eq!(field(&t, "cc", "{{.State.Status}}"), "exited");
+}
+
+#[test]
+fn host_network_with_published_ports_warns_as_docker() {
+    // Docker 20.10.24: the daemon's create warning, printed by the CLI on stderr for run and
+    // create alike; the container is made anyway.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    for cmd in [
+        "create --network host -p 8080:80 busybox true",
+        "run -d --network host -p 8081:80 busybox true",
+    ] {
+        let (out, err, code) = t.docker(cmd);
+        assert_eq!(code, 0, "{cmd}: {err}");
+        assert_eq!(out.trim().len(), 64, "{cmd}");
+        assert_eq!(
+            err,
+            "WARNING: Published ports are discarded when using host network mode\n"
+        );
+    }
+    let (_, err, _) = t.docker("create --network host busybox true");
+    assert_eq!(err, "");
+}
+
+#[test]
+fn expose_and_the_port_and_health_filters_are_dockers() {
+    // Recorded from Docker 20.10.24: `--expose` ranges and protocols, its client-side errors
+    // (create's help line, 125), and ps's publish=/expose=/health= filters and their errors.
+    let t = TestContext::new();
+    ok(&t, "pull -q busybox");
+    let id = ok(&t, "create --expose 7000-7002/udp --expose 90 busybox");
+    assert_eq!(
+        field(&t, id.trim(), "{{json .Config.ExposedPorts}}"),
+        r#"{"7000/udp":{},"7001/udp":{},"7002/udp":{},"90/tcp":{}}"#
+    );
+    for (value, msg) in [
+        (
+            "abc",
+            "invalid range format for --expose: abc, error: strconv.ParseUint: parsing \"abc\": invalid syntax",
+        ),
+        ("80:80", "invalid port format for --expose: 80:80"),
+        (
+            "9-3",
+            "invalid range format for --expose: 9-3, error: Invalid range specified for the Port: 9-3",
+        ),
+    ] {
+        let (_, err, code) = t.docker(&format!("create --expose {value} busybox"));
+        assert_eq!(code, 125, "{value}");
+        assert_eq!(
+            err,
+            format!("docker: {msg}.\nSee 'docker create --help'.\n")
+        );
+    }
+    ok(
+        &t,
+        "run -d --name pf -p 8085:80 --expose 90 busybox sleep 30",
+    );
+    ok(&t, "run -d --name pg busybox sleep 30");
+    let names = |filter: &str| {
+        ok(
+            &t,
+            &format!("ps --filter {filter} --format '{{{{.Names}}}}'"),
+        )
+    };
+    assert_eq!(names("publish=80"), "pf\n");
+    assert_eq!(names("publish=90"), "");
+    assert_eq!(names("publish=80/udp"), "");
+    assert_eq!(names("expose=90"), "pf\n");
+    assert_eq!(names("expose=79-81/tcp"), "pf\n");
+    assert_eq!(names("health=none"), "pg\npf\n");
+    assert_eq!(names("health=healthy"), "");
+    for (filter, msg) in [
+        (
+            "publish=80:80",
+            "filter for 'publish' should not contain ':': 80:80",
+        ),
+        (
+            "publish=abc",
+            "error while looking up for publish abc: strconv.ParseUint: parsing \"abc\": invalid syntax",
+        ),
+        (
+            "expose=70000",
+            "error while looking up for expose 70000: strconv.ParseUint: parsing \"70000\": value out of range",
+        ),
+        ("health=foo", "Unrecognised filter value for health: foo"),
+    ] {
+        let (_, err, code) = t.docker(&format!("ps --filter {filter}"));
+        assert_eq!(code, 1, "{filter}");
+        assert_eq!(err, format!("Error response from daemon: {msg}\n"));
+    }
+    ok(&t, "rm -f pf pg");
 }

@@ -297,3 +297,171 @@ fn switching_the_storage_driver_hides_the_other_drivers_images() {
     t.expect(PROMPT, Duration::from_secs(5));
     t.send("exit\r");
 }
+
+impl Pty {
+    /// Sends a line and waits for the prompt after it; returns the output up to it.
+    fn line(&mut self, line: &str, within: Duration) -> String {
+        self.send(&format!("{line}\r"));
+        self.expect(PROMPT, within)
+    }
+
+    /// `docker ps -a` as `NAME STATUS` lines.
+    fn statuses(&mut self) -> String {
+        self.line(
+            "docker ps -a --format '{{.Names}} {{.Status}}'",
+            Duration::from_secs(10),
+        )
+    }
+}
+
+/// Ctrl-C during a foreground `docker run` without `-t` is proxied to the container as `docker
+/// kill -s SIGINT` would send it (`--sig-proxy`, default true), and what happens next is PID 1's
+/// business. Each case as Docker 20.10.24 does it (BusyBox image, recorded with a pty):
+/// `--init … sh -c 'echo ready; sleep 30'` ends at once with 130 (ash `exec`s its last command,
+/// and below tini `sleep` dies of SIGINT); `sh -c 'echo ready; sleep 2; echo slept'` ends with 130
+/// when the sleep is over (ash catches SIGINT), without `slept`; a `trap` runs and its `exit 3`
+/// is the status; `sh -c 'echo ready; sleep 2'` (PID 1 is the exec'd `sleep`) ignores it and
+/// ends with 0.
+#[test]
+fn ctrl_c_is_proxied_to_a_foreground_container() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.line("docker pull -q busybox", Duration::from_secs(30));
+
+    t.send("docker run --init --name ini busybox sh -c 'echo ready; sleep 30'; echo status=$?\r");
+    t.expect("ready\r\n", Duration::from_secs(20));
+    let start = Instant::now();
+    t.send("\x03");
+    t.expect("status=130", Duration::from_secs(5));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    t.send(
+        "docker run --name ash busybox sh -c 'echo ready; sleep 2; echo slept'; echo status=$?\r",
+    );
+    t.expect("ready\r\n", Duration::from_secs(20));
+    t.send("\x03");
+    let out = t.expect("status=", Duration::from_secs(10));
+    assert!(!out.contains("slept"), "{out:?}");
+    t.expect("130", Duration::from_secs(1));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    t.send(
+        "docker run --name trapper busybox sh -c 'trap \"echo got INT; exit 3\" INT; echo ready; sleep 1; echo not reached'; echo status=$?\r",
+    );
+    t.expect("ready\r\n", Duration::from_secs(20));
+    t.send("\x03");
+    let out = t.expect("status=", Duration::from_secs(10));
+    assert!(
+        out.contains("got INT") && !out.contains("not reached"),
+        "{out:?}"
+    );
+    t.expect("3\r\n", Duration::from_secs(1));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    t.send("docker run --name pid1 busybox sh -c 'echo ready; sleep 2'; echo status=$?\r");
+    t.expect("ready\r\n", Duration::from_secs(20));
+    let start = Instant::now();
+    t.send("\x03");
+    t.expect("status=0", Duration::from_secs(10));
+    // The sleep ran its course: PID 1 has no handler for SIGINT.
+    assert!(start.elapsed() > Duration::from_millis(1500));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    let out = t.statuses();
+    for want in [
+        "ini Exited (130)",
+        "ash Exited (130)",
+        "trapper Exited (3)",
+        "pid1 Exited (0)",
+    ] {
+        assert!(out.contains(want), "{want}: {out:?}");
+    }
+    t.exit();
+}
+
+/// `--sig-proxy=false`: Ctrl-C ends the client, as Go's default ends docker/cli (the shell sees a
+/// command killed by SIGINT: 130, and the rest of the line is dropped), and the container runs
+/// on. Docker 20.10.24: the client dies of SIGINT, `docker ps` shows the container `Up`.
+#[test]
+fn without_the_proxy_ctrl_c_leaves_the_container_running() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.line("docker pull -q busybox", Duration::from_secs(30));
+    t.send(
+        "docker run --sig-proxy=false --init --name free busybox sh -c 'echo ready; sleep 30'; echo after\r",
+    );
+    t.expect("ready\r\n", Duration::from_secs(20));
+    let start = Instant::now();
+    t.send("\x03");
+    let out = t.expect(PROMPT, Duration::from_secs(5));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(!out.contains("after"), "{out:?}");
+    let out = t.line("echo status=$?", Duration::from_secs(5));
+    assert!(out.contains("status=130"), "{out:?}");
+    let out = t.statuses();
+    assert!(out.contains("free Up "), "{out:?}");
+    // Its output still goes to its log, and it still obeys a stop.
+    let out = t.line("docker logs free", Duration::from_secs(10));
+    assert!(out.contains("ready"), "{out:?}");
+    t.line("docker stop free", Duration::from_secs(15));
+    let out = t.statuses();
+    assert!(out.contains("free Exited (143)"), "{out:?}");
+    t.exit();
+}
+
+/// `docker attach` to a container without a terminal proxies Ctrl-C (`--sig-proxy`, default
+/// true), and `docker start -a` always does; `attach --sig-proxy=false` leaves instead. Docker
+/// 20.10.24 with `docker run -di --init … cat`: attach, type, Ctrl-C → 130 and `Exited (130)`;
+/// with `--sig-proxy=false` the client dies of SIGINT and the container stays `Up`.
+#[test]
+fn attach_and_start_a_proxy_ctrl_c() {
+    let home = tempfile::tempdir().unwrap();
+    let mut t = Pty::spawn(home.path());
+    t.expect(PROMPT, Duration::from_secs(10));
+    t.line("docker pull -q busybox", Duration::from_secs(30));
+
+    t.line(
+        "docker run -di --init --name bg busybox cat",
+        Duration::from_secs(20),
+    );
+    t.send("docker attach bg; echo status=$?\r");
+    std::thread::sleep(Duration::from_millis(500));
+    // Attached: what is typed reaches `cat`, which echoes it (after the terminal's own echo).
+    t.send("ping\r");
+    t.expect("ping\r\nping\r\n", Duration::from_secs(10));
+    t.send("\x03");
+    t.expect("status=130", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    t.line(
+        "docker run -di --init --name bg2 busybox cat",
+        Duration::from_secs(20),
+    );
+    t.send("docker attach --sig-proxy=false bg2\r");
+    std::thread::sleep(Duration::from_millis(500));
+    t.send("pong\r");
+    t.expect("pong\r\npong\r\n", Duration::from_secs(10));
+    t.send("\x03");
+    t.expect(PROMPT, Duration::from_secs(5));
+    let out = t.line("echo status=$?", Duration::from_secs(5));
+    assert!(out.contains("status=130"), "{out:?}");
+
+    t.line(
+        "docker create --init --name cr busybox sh -c 'echo ready; sleep 30'",
+        Duration::from_secs(20),
+    );
+    t.send("docker start -a cr; echo status=$?\r");
+    t.expect("ready\r\n", Duration::from_secs(20));
+    t.send("\x03");
+    t.expect("status=130", Duration::from_secs(5));
+    t.expect(PROMPT, Duration::from_secs(5));
+
+    let out = t.statuses();
+    for want in ["bg Exited (130)", "bg2 Up ", "cr Exited (130)"] {
+        assert!(out.contains(want), "{want}: {out:?}");
+    }
+    t.exit();
+}

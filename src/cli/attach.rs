@@ -2,7 +2,8 @@
 //! `docker start -ai` (through the supervisor's `attach.sock`, see `engine::runtime::tty`) and
 //! `docker exec -it` (a pty the runtime relays itself). This module owns the user's terminal for
 //! the session: raw mode while it lasts, the detach keys (Ctrl-P Ctrl-Q, as Docker's default
-//! `detachKeys`), and restoring the terminal however the session ends.
+//! `detachKeys`), and restoring the terminal however the session ends. The client's signals during
+//! a session are [`sigproxy`](super::sigproxy)'s.
 
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
@@ -56,6 +57,8 @@ pub enum Outcome {
     Detached,
     /// The supervisor went away without a code (the daemon shut down).
     Closed,
+    /// A signal ended the client (no signal proxy); the container runs on.
+    Left,
 }
 
 /// Recognises the detach keys in typed input: returns the bytes to send and whether the keys
@@ -92,19 +95,25 @@ impl Escape {
 /// Relays fd 0 (when `stdin`) to the container and its terminal's output to `out` until the
 /// process ends, the user detaches or the supervisor goes away. A container without `-t` sends
 /// its stderr apart (to `err`) and has no detach keys (`detach_keys` false), as in Docker; when
-/// fd 0 ends, only the output is relayed from then on.
+/// fd 0 ends, only the output is relayed from then on. `leave` is asked between reads (a signal
+/// interrupts the wait): when it says so the client leaves, as a client ended by a signal does.
 pub fn session(
     mut stream: UnixStream,
     out: &mut dyn Write,
     err: &mut dyn Write,
     stdin: bool,
     detach_keys: bool,
+    leave: &dyn Fn() -> bool,
 ) -> Outcome {
     let mut esc = Escape::default();
     let mut pending = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut stdin_open = stdin;
     loop {
+        if leave() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return Outcome::Left;
+        }
         let mut fds = vec![libc::pollfd {
             fd: stream.as_raw_fd(),
             events: libc::POLLIN,

@@ -14,12 +14,13 @@ use super::commands::{flag, with_default};
 use super::format::human::{go_time_string, human_duration, human_size3};
 use super::format::template::{Method, Template, go_quote};
 use super::image::ellipsis;
+use super::sigproxy;
 use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
 use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
-use crate::engine::runtime::record::{Container, MountPoint, ZERO_TIME};
+use crate::engine::runtime::record::{Container, MountPoint, ShimLock, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
@@ -922,6 +923,9 @@ fn create_request(
         .filter(|n| !n.is_empty())
         .map(str::to_string);
     req.stop_timeout = p.int("stop-timeout");
+    if p.given("init") {
+        req.init = Some(p.bool("init"));
+    }
     let restart = p.str("restart").unwrap_or("");
     req.restart = match RestartPolicy::parse(restart) {
         Ok(r) => r,
@@ -952,6 +956,20 @@ fn create_request(
         ports.entry(port).or_default().push(binding);
     }
     req.ports = ports;
+    for v in p.list("expose") {
+        // docker/cli checks `--expose` before sending anything.
+        if v.contains(':') {
+            return Err(ParseFail::Client(format!(
+                "invalid port format for --expose: {v}"
+            )));
+        }
+        let ports = network::port_range(&v).map_err(|e| {
+            ParseFail::Client(format!(
+                "invalid range format for --expose: {v}, error: {e}"
+            ))
+        })?;
+        req.expose.extend(ports);
+    }
     // dockerd checks volume specifications: its errors carry the daemon prefix.
     let daemon = |m: String| ParseFail::Client(format!("Error response from daemon: {m}"));
     for v in p.list("volume") {
@@ -1059,14 +1077,18 @@ fn create_with_pull(
     io: &mut Io<'_>,
     fail: &dyn Fn(Error) -> Fail,
 ) -> Result<String, Fail> {
-    match engine.container_create(req) {
-        Ok(id) => Ok(id),
+    let id = match engine.container_create(req) {
+        Ok(id) => id,
         Err(e) if is_no_such_image(&e) => {
             pull_for_run(engine, &req.image, io)?;
-            engine.container_create(req).map_err(fail)
+            engine.container_create(req).map_err(fail)?
         }
-        Err(e) => Err(fail(e)),
+        Err(e) => return Err(fail(e)),
+    };
+    for w in req.warnings() {
+        let _ = writeln!(io.stderr, "WARNING: {w}");
     }
+    Ok(id)
 }
 
 pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
@@ -1085,7 +1107,19 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     if !detach && req.tty && req.stdin_open && !io.stdin_tty {
         return Err(Fail::plain("the input device is not a TTY"));
     }
-    let id = create_with_pull(engine, &req, io, &|e| run_engine_fail(e))?;
+    // Docker 20.10.24's client proxies with or without `-t` (with `-it` the terminal is raw, so
+    // Ctrl-C is a byte for the container's terminal, not a signal for the client).
+    let sig_proxy = !p.given("sig-proxy") || p.bool("sig-proxy");
+    // Until the container exists the client proxies nothing: Ctrl-C ends it (the container
+    // stays created, as when Docker's client dies before its start).
+    let (created, left) = sigproxy::leaving(|signals| {
+        let created = create_with_pull(engine, &req, io, &|e| run_engine_fail(e));
+        (created, signals.left())
+    });
+    let id = created?;
+    if let Some(sig) = left {
+        return Ok(sigproxy::left_status(sig));
+    }
     if detach {
         let started = engine.container_start(&id);
         // docker/cli prints the ID before the start answers, so also above a start error.
@@ -1095,11 +1129,47 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     }
     // SAFETY: isatty only queries the descriptor.
     let terminal = io.stdin_tty && io.stdout_tty && unsafe { libc::isatty(0) } == 1;
-    if terminal && req.tty {
-        // The container runs under its supervisor on a pseudo-terminal, so Ctrl-P Ctrl-Q can
-        // leave it running and `docker attach` can come back to it.
-        engine.container_start_held(&id).map_err(run_start_fail)?;
-        return tty_session(engine, &id, io, req.stdin_open, false);
+    let mode = sigproxy::Mode::proxy_if(sig_proxy);
+    let on_terminal = terminal && req.stdin_open;
+    // With `-t` on a terminal the container runs under its supervisor on a pseudo-terminal, so
+    // Ctrl-P Ctrl-Q can leave it running and `docker attach` can come back to it. A client that
+    // does not proxy leaves on Ctrl-C and the container runs on, so it too gets a supervisor of
+    // its own rather than this process. Either supervisor holds the output until this client
+    // has connected.
+    let tty = terminal && req.tty;
+    if tty || (!sig_proxy && !on_terminal) {
+        // Signals are handled from here on, as docker/cli handles them from the create on.
+        let r = sigproxy::attached(engine, &id, mode, |signals| {
+            engine.container_start_held(&id).map_err(run_start_fail)?;
+            if let Some(sig) = signals.left() {
+                // Connect and go, so the supervisor stops holding the output for this client.
+                drop(engine.container_attach_stream(&id));
+                return Ok(sigproxy::left_status(sig));
+            }
+            let stream = engine.container_attach_stream(&id).map_err(Fail::daemon)?;
+            let code =
+                stream_session_in(engine, &id, io, stream, req.stdin_open, false, tty, signals)?;
+            // A command that could not be started may have looked started for a moment: its
+            // supervisor recorded the error, which `run` reports as the foreground run does.
+            if matches!(code, 126 | 127)
+                && let Ok(c) = engine.container(&id)
+                && !c.state.running
+                && !c.state.error.is_empty()
+            {
+                return Err(Fail {
+                    message: format!("docker: Error response from daemon: {}.", c.state.error),
+                    code,
+                    blank_stdout_line: false,
+                });
+            }
+            Ok(code)
+        });
+        // `--rm` of a command that could not start: removed, as the foreground run removes it.
+        if r.is_err() && req.auto_remove && engine.container(&id).is_ok_and(|c| !c.state.running) {
+            wait_recorded(engine, &id);
+            let _ = engine.container_remove(&id, true, false);
+        }
+        return r;
     }
     let stdin = if req.stdin_open && !terminal {
         let mut v = Vec::new();
@@ -1113,13 +1183,20 @@ pub(super) fn run(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
         stdout: &mut *io.stdout,
         stderr: &mut *io.stderr,
         stdin,
-        terminal: terminal && (req.tty || req.stdin_open),
+        terminal: on_terminal,
         serve_tty: false,
         hold: false,
     };
-    let code = engine
-        .container_run_attached(&id, &mut attach)
-        .map_err(run_start_fail)?;
+    // `-i` on a terminal hands the container the terminal (its group in the foreground), so
+    // Ctrl-C reaches it from there; signals sent to this client are proxied all the same.
+    let code = if sig_proxy {
+        sigproxy::attached(engine, &id, mode, |_| {
+            engine.container_run_attached(&id, &mut attach)
+        })
+    } else {
+        engine.container_run_attached(&id, &mut attach)
+    }
+    .map_err(run_start_fail)?;
     Ok(code)
 }
 
@@ -1133,13 +1210,17 @@ fn tty_session(
     io: &mut Io<'_>,
     stdin: bool,
     is_attach: bool,
+    mode: sigproxy::Mode,
 ) -> CmdResult {
     let stream = engine.container_attach_stream(id).map_err(Fail::daemon)?;
-    stream_session(engine, id, io, stream, stdin, is_attach, true)
+    stream_session(engine, id, io, stream, stdin, is_attach, true, mode)
 }
 
 /// A session on a container's attach socket: `tty` for a terminal's (raw mode, detach keys),
-/// else a `-i` container's pipes (stdin forwarded, stdout and stderr apart).
+/// else a `-i` container's pipes (stdin forwarded, stdout and stderr apart). The client's
+/// signals are handled in `mode` ([`sigproxy`]): a client that leaves returns 128 + the signal
+/// and the container runs on.
+#[allow(clippy::too_many_arguments)]
 fn stream_session(
     engine: &Engine,
     id: &str,
@@ -1148,6 +1229,23 @@ fn stream_session(
     stdin: bool,
     is_attach: bool,
     tty: bool,
+    mode: sigproxy::Mode,
+) -> CmdResult {
+    sigproxy::attached(engine, id, mode, |signals| {
+        stream_session_in(engine, id, io, stream, stdin, is_attach, tty, signals)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn stream_session_in(
+    engine: &Engine,
+    id: &str,
+    io: &mut Io<'_>,
+    stream: std::os::unix::net::UnixStream,
+    stdin: bool,
+    is_attach: bool,
+    tty: bool,
+    signals: &sigproxy::Session,
 ) -> CmdResult {
     let _ = io.stdout.flush();
     // Input that is not the terminal (a pipe, or a pipeline in the shell) goes first, whole;
@@ -1157,31 +1255,30 @@ fn stream_session(
         let _ = io.stdin.read_to_end(&mut input);
         let mut s = &stream;
         let _ = s.write_all(&input);
+        if !is_attach {
+            // `docker run -i` (StdinOnce): the end of the input closes the container's stdin.
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+        }
         false
     } else {
         stdin
     };
     let outcome = {
         let _raw = (stdin && tty).then(super::attach::RawMode::enter);
-        super::attach::session(stream, &mut *io.stdout, &mut *io.stderr, stdin, tty)
+        super::attach::session(
+            stream,
+            &mut *io.stdout,
+            &mut *io.stderr,
+            stdin,
+            tty,
+            &|| signals.left().is_some(),
+        )
     };
+    if let Some(sig) = signals.left() {
+        return Ok(sigproxy::left_status(sig));
+    }
     if !matches!(outcome, super::attach::Outcome::Detached) {
-        // The supervisor sends the code before it records the exit (and removes a `--rm`
-        // container); Docker's CLI returns only once the daemon has, so `ps` right after agrees.
-        let until = std::time::Instant::now() + Duration::from_secs(5);
-        while std::time::Instant::now() < until
-            && engine
-                .container(id)
-                .is_ok_and(|c| c.state.running && !c.state.restarting)
-        {
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        if engine
-            .container(id)
-            .is_ok_and(|c| c.host_config.auto_remove)
-        {
-            wait_removed(engine, id);
-        }
+        wait_recorded(engine, id);
     }
     match outcome {
         super::attach::Outcome::Exited(code) => Ok(code),
@@ -1190,24 +1287,75 @@ fn stream_session(
             Ok(1)
         }
         super::attach::Outcome::Detached => Ok(0),
-        super::attach::Outcome::Closed => {
+        super::attach::Outcome::Closed | super::attach::Outcome::Left => {
             Ok(engine.container(id).map(|c| c.state.exit_code).unwrap_or(0))
         }
     }
 }
 
-/// Waits (a little) until an `--rm` container's supervisor has removed it.
-fn wait_removed(engine: &Engine, id: &str) {
-    let until = std::time::Instant::now() + Duration::from_secs(5);
-    while std::time::Instant::now() < until && engine.container(id).is_ok() {
+/// The supervisor sends the exit code before it records the exit (and removes a `--rm`
+/// container); Docker's CLI returns only once the daemon has, so `ps` right after agrees. Waits (a
+/// little) until the supervisor is done: the container's directory is gone (`--rm`), or its lock
+/// is free, or it is restarting the container. (The record is no guide while a `--rm` container's
+/// files are being deleted, the lock file among them.)
+fn wait_recorded(engine: &Engine, id: &str) {
+    let store = engine.containers();
+    let (dir, lock) = (store.dir(id), store.shim_lock_path(id));
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while std::time::Instant::now() < until && dir.exists() {
+        if lock.exists() && !ShimLock::held(&lock) {
+            return;
+        }
+        if store.load(id).is_ok_and(|c| c.state.restarting) {
+            return;
+        }
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// Follows a container's log until it exits (`attach` to a container run in the foreground by
+/// another client, `start -a`), first starting it with `start` when given, and returns its exit
+/// code, or 128 + the signal that ended the client (see [`sigproxy`]).
+fn follow_to_exit(
+    engine: &Engine,
+    id: &str,
+    io: &mut Io<'_>,
+    mode: sigproxy::Mode,
+    start: Option<&dyn Fn() -> Result<(), Fail>>,
+) -> CmdResult {
+    let log = engine.containers().log_path(id);
+    let offset = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
+    let left = sigproxy::attached(engine, id, mode, |signals| {
+        if let Some(start) = start {
+            start()?;
+        }
+        follow(engine, id, offset, io, false, signals)
+    })?;
+    if let Some(sig) = left {
+        return Ok(sigproxy::left_status(sig));
+    }
+    let c = engine.container(id)?;
+    Ok(c.state.exit_code)
 }
 
 pub(super) fn create(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let req = match create_request(engine, p, io, false) {
         Ok(r) => r,
-        Err(ParseFail::Client(m)) => return Err(Fail::plain(m)),
+        // What the daemon refuses (volume specs) prints as it comes; the client's own checks
+        // are reported as `docker run`'s are, with `create`'s help line and 125.
+        Err(ParseFail::Client(m)) if m.starts_with("Error response from daemon:") => {
+            return Err(Fail::plain(m));
+        }
+        Err(ParseFail::Client(m)) => {
+            return Err(Fail {
+                message: format!(
+                    "docker: {}.\nSee 'docker create --help'.",
+                    m.strip_suffix('.').unwrap_or(&m)
+                ),
+                code: 125,
+                blank_stdout_line: false,
+            });
+        }
         Err(ParseFail::Flag(m)) => {
             return Err(Fail {
                 message: format!("{m}\nSee 'docker create --help'."),
@@ -1293,21 +1441,22 @@ pub(super) fn start(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
                 e => Fail::daemon(e),
             })?;
             let stdin = p.bool("interactive") && c.config.open_stdin;
-            return tty_session(engine, &c.id, io, stdin, true);
+            return tty_session(engine, &c.id, io, stdin, true, sigproxy::Mode::Leave);
         }
-        let log = engine.containers().log_path(&c.id);
-        let offset = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0);
-        engine.container_start(&c.id).map_err(|e| match e {
-            Error::Runtime(RuntimeError::StartFailed { code, .. }) => Fail {
-                message: format!("Error response from daemon: {e}"),
-                code,
-                blank_stdout_line: false,
-            },
-            e => Fail::daemon(e),
-        })?;
-        follow(engine, &c.id, offset, io, false)?;
-        let c = engine.container(&c.id)?;
-        return Ok(c.state.exit_code);
+        // `start -a` always proxies signals to a container without `-t` (it has no
+        // `--sig-proxy` flag).
+        let mode = sigproxy::Mode::proxy_if(!c.config.tty);
+        let start = || {
+            engine.container_start(&c.id).map_err(|e| match e {
+                Error::Runtime(RuntimeError::StartFailed { code, .. }) => Fail {
+                    message: format!("Error response from daemon: {e}"),
+                    code,
+                    blank_stdout_line: false,
+                },
+                e => Fail::daemon(e),
+            })
+        };
+        return follow_to_exit(engine, &c.id, io, mode, Some(&start));
     }
     let errors = each(io, &p.args, false, &|a| engine.container_start(a));
     if errors.is_empty() {
@@ -1833,16 +1982,21 @@ fn print_entries(io: &mut Io<'_>, entries: &[logs::Entry], timestamps: bool) {
     }
 }
 
-/// Prints the log from `offset` as it grows until the container stops for good.
+/// Prints the log from `offset` as it grows until the container stops for good, or until the
+/// client is ended by a signal (`signals`, see [`sigproxy`]): then returns that signal.
 fn follow(
     engine: &Engine,
     id: &str,
     mut offset: u64,
     io: &mut Io<'_>,
     timestamps: bool,
-) -> Result<(), Fail> {
+    signals: &sigproxy::Session,
+) -> Result<Option<i32>, Fail> {
     let path = engine.containers().log_path(id);
     loop {
+        if let Some(sig) = signals.left() {
+            return Ok(Some(sig));
+        }
         let (entries, next) = logs::read_from(&path, offset);
         offset = next;
         print_entries(io, &entries, timestamps);
@@ -1854,7 +2008,7 @@ fn follow(
         if !running {
             let (entries, _) = logs::read_from(&path, offset);
             print_entries(io, &entries, timestamps);
-            return Ok(());
+            return Ok(None);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -1872,7 +2026,13 @@ pub(super) fn logs(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult {
     let timestamps = p.bool("timestamps");
     print_entries(io, shown, timestamps);
     if p.bool("follow") {
-        follow(engine, &c.id, offset, io, timestamps)?;
+        // Ctrl-C ends `logs -f` (docker/cli has no handler for it).
+        let left = sigproxy::attached(engine, &c.id, sigproxy::Mode::Leave, |signals| {
+            follow(engine, &c.id, offset, io, timestamps, signals)
+        })?;
+        if let Some(sig) = left {
+            return Ok(sigproxy::left_status(sig));
+        }
     }
     Ok(0)
 }
@@ -1892,9 +2052,13 @@ pub(super) fn attach(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
     }
     // SAFETY: isatty only queries the descriptor.
     let terminal = io.stdin_tty && io.stdout_tty && unsafe { libc::isatty(0) } == 1;
+    // docker/cli proxies signals to a container without `-t` only (`--sig-proxy`, default
+    // true); attached to a terminal's container, Ctrl-C ends the client.
+    let sig_proxy = (!p.given("sig-proxy") || p.bool("sig-proxy")) && !c.config.tty;
+    let mode = sigproxy::Mode::proxy_if(sig_proxy);
     if terminal && c.config.tty {
         let stdin = c.config.open_stdin && !p.bool("no-stdin");
-        return tty_session(engine, &c.id, io, stdin, true);
+        return tty_session(engine, &c.id, io, stdin, true, mode);
     }
     // A container its supervisor serves (started detached): its streams live, and its stdin
     // when it keeps one open (`-i`).
@@ -1904,13 +2068,9 @@ pub(super) fn attach(engine: &Engine, p: &Parsed, io: &mut Io<'_>) -> CmdResult 
         && let Ok(stream) = tty::connect(&dir)
     {
         let stdin = c.config.open_stdin && !p.bool("no-stdin");
-        return stream_session(engine, &c.id, io, stream, stdin, true, false);
+        return stream_session(engine, &c.id, io, stream, stdin, true, false, mode);
     }
-    let path = engine.containers().log_path(&c.id);
-    let offset = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    follow(engine, &c.id, offset, io, false)?;
-    let c = engine.container(&c.id)?;
-    Ok(c.state.exit_code)
+    follow_to_exit(engine, &c.id, io, mode, None)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ pub mod commands;
 mod container;
 pub mod format;
 mod image;
+mod sigproxy;
 mod system;
 mod view;
 mod volume;

@@ -146,6 +146,24 @@ fn inspect_shape(path: &[&str]) -> Shape {
     }
 }
 
+/// Struct fields the Engine API leaves out of its JSON when nil (`omitempty` pointers) but a
+/// template over Go's typed value still sees: `{{.HostConfig.Init}}` prints `<nil>` for a
+/// container created without `--init`, while `{{json .HostConfig}}` keeps omitting it.
+fn add_omitted_pointers(typed: &mut Value) {
+    let Value::Struct(root) = typed else { return };
+    let Some((_, Value::Struct(hc))) = root.fields.iter_mut().find(|(k, _)| k == "HostConfig")
+    else {
+        return;
+    };
+    if hc.fields.iter().any(|(k, _)| k == "Init") {
+        return;
+    }
+    let json = Value::Struct(hc.clone()).to_json();
+    hc.json = Some(json);
+    hc.fields
+        .push(("Init".into(), Value::NilPointer("*bool".into())));
+}
+
 /// `inspect --format`: the template over the typed object; when that fails on a missing field,
 /// docker/cli retries over the raw JSON with `missingkey=error`, and that error is the one shown.
 pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<String, Fail> {
@@ -155,7 +173,8 @@ pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<St
         code: 64,
         ..template_error(e)
     })?;
-    let typed = Value::from_json(v, &inspect_shape);
+    let mut typed = Value::from_json(v, &inspect_shape);
+    add_omitted_pointers(&mut typed);
     match tmpl.execute(&typed) {
         Ok(s) => Ok(s),
         Err(_) => {

@@ -42,6 +42,19 @@ pub enum FilterError {
     /// An `until=` / `since=` value that is neither a time nor a duration.
     #[error(transparent)]
     Timestamp(#[from] TimestampError),
+    /// A `publish=`/`expose=` value with a host part (`80:80`).
+    #[error("filter for '{key}' should not contain ':': {value}")]
+    PortWithColon { key: String, value: String },
+    /// A `publish=`/`expose=` value that is not a port or range, in dockerd's words.
+    #[error("error while looking up for {key} {value}: {why}")]
+    BadPort {
+        key: String,
+        value: String,
+        why: String,
+    },
+    /// A `health=` value other than starting, healthy, unhealthy or none.
+    #[error("Unrecognised filter value for health: {0}")]
+    Health(String),
 }
 
 impl FilterError {

@@ -61,16 +61,84 @@ pub fn run_source(shell: &mut Shell<'_>, src: &str, mut io: Stdio<'_>) -> i32 {
 /// Runs a parsed script in `shell`; returns the last status (or the `exit` code).
 pub fn run_script(shell: &mut Shell<'_>, script: &Script, io: &mut Stdio<'_>) -> i32 {
     let mut status = shell.state.last_status;
-    for item in &script.items {
+    // Only the top level of `sh -c` execs its last command.
+    let exec_last = std::mem::take(&mut shell.state.exec_last);
+    for (i, item) in script.items.iter().enumerate() {
+        run_traps(shell, io);
         if shell.state.exit.is_some() {
             break;
         }
         if interrupted(shell) {
             return 130;
         }
+        if exec_last && i + 1 == script.items.len() && execs(shell, item) {
+            let ignored: Vec<i32> = shell
+                .state
+                .traps
+                .iter()
+                .filter(|(s, a)| **s != 0 && a.is_empty())
+                .map(|(s, _)| *s)
+                .collect();
+            shell.state.int_exits = false;
+            super::applets::signals::exec_command(&ignored);
+        }
         status = run_and_or(shell, item, io);
     }
+    run_traps(shell, io);
     shell.state.exit.unwrap_or(status)
+}
+
+/// Whether ash would `exec` this last command of `sh -c`: a lone simple command, and no trap
+/// that needs the shell to stay.
+fn execs(shell: &Shell<'_>, item: &AndOr) -> bool {
+    item.rest.is_empty()
+        && !item.first.negated
+        && matches!(item.first.commands.as_slice(), [Command::Simple(_)])
+        && shell.state.traps.values().all(|a| a.is_empty())
+}
+
+/// Runs the `trap` actions of the signals received since the last look (in a container; see
+/// [`signals`](super::applets::signals)), between commands as POSIX shells do. `$?` is kept
+/// unless the action exits.
+fn run_traps(shell: &mut Shell<'_>, io: &mut Stdio<'_>) {
+    if !shell.state.int_exits && shell.state.traps.keys().all(|&s| s == 0) {
+        return;
+    }
+    for sig in super::applets::signals::take_pending() {
+        let Some(action) = shell.state.traps.get(&sig).cloned() else {
+            if sig == libc::SIGINT && shell.state.int_exits {
+                shell.state.exit = Some(130);
+                return;
+            }
+            continue;
+        };
+        if action.is_empty() {
+            continue;
+        }
+        run_action(shell, &action, io);
+        if shell.state.exit.is_some() {
+            return;
+        }
+    }
+}
+
+/// Runs a trap's action in `shell`, keeping `$?` unless it exits.
+pub fn run_action(shell: &mut Shell<'_>, action: &str, io: &mut Stdio<'_>) {
+    let saved = shell.state.last_status;
+    run_source(
+        shell,
+        action,
+        Stdio {
+            stdin: &mut *io.stdin,
+            stdout: &mut *io.stdout,
+            stderr: &mut *io.stderr,
+            stdin_tty: io.stdin_tty,
+            stdout_tty: io.stdout_tty,
+        },
+    );
+    if shell.state.exit.is_none() {
+        shell.state.last_status = saved;
+    }
 }
 
 /// Runs `script` on a copy of `shell`'s state with no input, and returns its output and status
@@ -119,6 +187,10 @@ fn interrupted(shell: &mut Shell<'_>) -> bool {
 fn run_and_or(shell: &mut Shell<'_>, ao: &AndOr, io: &mut Stdio<'_>) -> i32 {
     let mut status = run_pipeline(shell, &ao.first, io);
     for (op, p) in &ao.rest {
+        if shell.state.exit.is_some() {
+            break;
+        }
+        run_traps(shell, io);
         if shell.state.exit.is_some() {
             break;
         }

@@ -57,6 +57,14 @@ pub struct State {
     pub args: Vec<String>,
     /// `$0`.
     pub name: String,
+    /// `trap`: signal number (0 for `EXIT`) → the action's source (`""` ignores the signal).
+    pub traps: BTreeMap<i32, String>,
+    /// A non-interactive shell in a container: like BusyBox's ash it catches SIGINT, and one
+    /// received while a command runs ends the shell (130) once that command has finished.
+    pub int_exits: bool,
+    /// `sh -c`: the script's last simple command replaces the shell (ash and dash `exec` it), so
+    /// from then on signals are the command's.
+    pub exec_last: bool,
     /// Whose words the shell's own errors take.
     pub dialect: Dialect,
 }
@@ -105,6 +113,9 @@ impl State {
             exit: None,
             args: Vec::new(),
             name: "drydock".into(),
+            traps: BTreeMap::new(),
+            int_exits: false,
+            exec_last: false,
             dialect: Dialect::Drydock,
         }
     }

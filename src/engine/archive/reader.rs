@@ -425,7 +425,9 @@ fn tar_error(e: io::Error, cause: &Cause) -> ArchiveError {
     if let Some(c) = cause.borrow_mut().take() {
         return c;
     }
-    if e.kind() == io::ErrorKind::UnexpectedEof {
+    // The tar crate reports a stream that ends inside a 512-byte header block as "failed to read
+    // entire block"; Go's archive/tar calls that an unexpected EOF.
+    if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("entire block") {
         ArchiveError::Tar("unexpected EOF".into())
     } else {
         ArchiveError::Tar("archive/tar: invalid tar header".into())

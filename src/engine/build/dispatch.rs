@@ -1004,10 +1004,9 @@ impl<'a> Builder<'a> {
         self.commit_meta(st, &format!("ONBUILD {expr}"))
     }
 
+    /// moby's `resolveCmdLine`: the shell form gets the stage's shell in front, even when empty
+    /// (a bare `CMD` is `["/bin/sh","-c"]`).
     fn resolve_cmd(&self, st: &State, c: &CmdLine) -> Vec<String> {
-        if c.args.is_empty() {
-            return Vec::new();
-        }
         if c.prepend_shell {
             let mut v = st.shell();
             v.extend(c.args.iter().cloned());
@@ -1029,8 +1028,13 @@ impl<'a> Builder<'a> {
     }
 
     fn dispatch_entrypoint(&mut self, st: &mut State, c: &CmdLine) -> R<()> {
-        let ep = self.resolve_cmd(st, c);
-        st.config.entrypoint = Some(ep.clone());
+        // The parser reads an empty ENTRYPOINT (bare, or `[]`) as none at all: it clears it.
+        let ep = if c.args.is_empty() {
+            Vec::new()
+        } else {
+            self.resolve_cmd(st, c)
+        };
+        st.config.entrypoint = (!ep.is_empty()).then(|| ep.clone());
         st.config.args_escaped = false;
         if !st.cmd_set {
             st.config.cmd = None;

@@ -48,6 +48,22 @@ pub struct CreateRequest {
     pub stop_timeout: Option<i64>,
     /// `--network` (`HostConfig.NetworkMode`); `default` when not given.
     pub network: Option<String>,
+    /// `--expose`: ports the container exposes without publishing (`"<port>/<proto>"`).
+    pub expose: Vec<String>,
+    /// `--init`: an init (Docker's tini) runs as PID 1 and the command as its child.
+    pub init: Option<bool>,
+}
+
+impl CreateRequest {
+    /// The daemon's warnings for this request (the create response's `Warnings`), which the CLI
+    /// prints as `WARNING: …` once the container exists.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.network.as_deref() == Some("host") && !self.ports.is_empty() {
+            out.push("Published ports are discarded when using host network mode".to_string());
+        }
+        out
+    }
 }
 
 /// dockerd's `merge` of the user's config over the image's, and the command it runs.
@@ -84,7 +100,7 @@ pub fn merge_config(
     let mut labels = image.labels.clone().unwrap_or_default();
     labels.extend(req.labels.clone());
     let mut exposed = image.exposed_ports.clone().unwrap_or_default();
-    for port in req.ports.keys() {
+    for port in req.ports.keys().chain(&req.expose) {
         exposed.insert(port.clone(), Empty {});
     }
     let config = ContainerConfig {
@@ -182,6 +198,7 @@ impl Engine {
                 Some(n) => self.resolve_network_mode(n),
                 None => "default".into(),
             },
+            init: req.init,
             ..HostConfig::default()
         };
         if req.restart.name.is_empty() {

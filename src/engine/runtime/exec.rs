@@ -69,6 +69,8 @@ impl Engine {
         }
         spec.tty = req.tty;
         spec.stdin_open = req.stdin_open;
+        // The container's PID 1 is its main process.
+        spec.below_init = true;
         spec.ports.clear();
         let exec_id = self.rng.hex(32);
         let dir = store.dir(&c.id);

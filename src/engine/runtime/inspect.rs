@@ -84,6 +84,53 @@ fn filter_container(
     Ok(found)
 }
 
+/// The ports a `publish=`/`expose=` value names (dockerd's `portOp`: `<port>[/<proto>]` or
+/// `<start>-<end>[/<proto>]`, tcp by default), as `"<port>/<proto>"` keys.
+fn port_filter(key: &str, value: &str) -> Result<Vec<String>, FilterError> {
+    if value.contains(':') {
+        return Err(FilterError::PortWithColon {
+            key: key.into(),
+            value: value.into(),
+        });
+    }
+    network::port_range(value).map_err(|why| FilterError::BadPort {
+        key: key.into(),
+        value: value.into(),
+        why,
+    })
+}
+
+/// Whether the container lists a port of `wanted` in `docker ps`'s PORTS (running, on the
+/// bridge): `publish=` looks at ports with a host binding, `expose=` at all of them.
+fn lists_port(c: &Container, wanted: &[String], published_only: bool) -> bool {
+    if !c.state.running || c.state.restarting || !network::on_bridge(c) {
+        return false;
+    }
+    let published = c
+        .host_config
+        .port_bindings
+        .iter()
+        .filter(|(_, b)| !b.is_empty())
+        .map(|(p, _)| p);
+    let exposed = c.config.exposed_ports.iter().flat_map(|e| e.keys());
+    if published_only {
+        published.into_iter().any(|p| wanted.contains(p))
+    } else {
+        published.chain(exposed).any(|p| wanted.contains(p))
+    }
+}
+
+/// A container's health for `health=`: `none` without a health check. drydock runs no health
+/// checks, so a container that has one stays `starting`, as Docker's is before its first check.
+fn health_of(c: &Container) -> &'static str {
+    let test = c.config.healthcheck.as_ref().and_then(|h| h.test.as_ref());
+    match test.and_then(|t| t.first()) {
+        None => "none",
+        Some(t) if t == "NONE" => "none",
+        Some(_) => "starting",
+    }
+}
+
 /// dockerd's `volume=` filter: a mount's destination, or its volume name (a bind mount's
 /// source path).
 fn mounts_volume(c: &Container, value: &str) -> bool {
@@ -126,6 +173,19 @@ impl Engine {
                 .then_with(|| b.created.cmp(&a.created))
                 .then(b.id.cmp(&a.id))
         });
+        let mut publish = Vec::new();
+        for v in f.get("publish") {
+            publish.extend(port_filter("publish", v)?);
+        }
+        let mut expose = Vec::new();
+        for v in f.get("expose") {
+            expose.extend(port_filter("expose", v)?);
+        }
+        for h in f.get("health") {
+            if !["starting", "healthy", "unhealthy", "none"].contains(&h) {
+                return Err(FilterError::Health(h.to_string()).into());
+            }
+        }
         let mut before = filter_container(&all, f, "before")?;
         let since = filter_container(&all, f, "since")?;
         let snap = if f.contains("ancestor") {
@@ -182,6 +242,14 @@ impl Engine {
                 continue;
             }
             if f.contains("volume") && !f.get("volume").iter().any(|v| mounts_volume(&c, v)) {
+                continue;
+            }
+            let port_listed = (!publish.is_empty() && lists_port(&c, &publish, true))
+                || (!expose.is_empty() && lists_port(&c, &expose, false));
+            if (!publish.is_empty() || !expose.is_empty()) && !port_listed {
+                continue;
+            }
+            if f.contains("health") && !f.get("health").contains(&health_of(&c)) {
                 continue;
             }
             if f.contains("network")

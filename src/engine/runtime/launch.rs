@@ -7,6 +7,7 @@
 //! tests exercise real processes, signals and restart policies without depending on the applets.
 //! It is chosen with `DRYDOCK_INIT=host` (tests only; never in a learner's session).
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -111,6 +112,18 @@ impl Launcher for Reexec<'_> {
         c.arg("__container-init").arg(spec_path);
         // The init takes everything from the spec; nothing of the host's environment leaks in.
         c.env_clear();
+        // Signals wait (blocked) until the init has its handlers: one sent right after the start
+        // (Ctrl-C proxied by `docker run`) must meet PID 1's rules, not the default action.
+        // SAFETY: sigfillset and sigprocmask are async-signal-safe; the mask is inherited
+        // across exec and the init unblocks it.
+        unsafe {
+            c.pre_exec(|| {
+                let mut all: libc::sigset_t = std::mem::zeroed();
+                libc::sigfillset(&mut all);
+                libc::sigprocmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+                Ok(())
+            });
+        }
         c
     }
 }

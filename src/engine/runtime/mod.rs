@@ -15,10 +15,14 @@
 //! and `docker attach` reconnects. `docker exec -it` runs on a pty of its own that the exec call
 //! relays. Containers without `-t` keep pipes; a detached one's supervisor serves them on the same
 //! socket (stdout and stderr frames, input to its stdin when `-i`), so `attach` streams them live
-//! (a container run in the foreground by another `docker run` is followed through its log).
-//! The container's user ([`user`]: `-u`, the image's `USER`, `exec -u`, `--group-add`) is resolved
-//! in its rootfs's `/etc/passwd` and `/etc/group` when a process starts, as dockerd and runc do,
-//! and handed to the init in the process spec. Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
+//! (a container run in the foreground by another `docker run` is followed through its log). A
+//! `docker run` that must be able to leave its container running (`--sig-proxy=false`) starts it
+//! under a supervisor too, which holds its output until the client has connected. Signals reach
+//! the container's process group; its init applies PID 1's rules to them
+//! (`shell::applets::signals`). The container's user ([`user`]: `-u`, the image's `USER`,
+//! `exec -u`, `--group-add`) is resolved in its rootfs's `/etc/passwd` and `/etc/group` when a
+//! process starts, as dockerd and runc do, and handed to the init in the process spec.
+//! Volumes ([`volumes`]) live in `volumes/<name>/_data`; the init shows them at their
 //! destinations through the confined root's mount table. A container's network ([`network`])
 //! is one of Docker's built-in three, or another container's; only the bridge gives it an
 //! address and published ports.

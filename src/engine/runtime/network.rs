@@ -126,3 +126,53 @@ mod tests {
         assert_eq!(mode("backend"), Mode::Named("backend"));
     }
 }
+
+/// The ports `<port>[/<proto>]` or `<start>-<end>[/<proto>]` names (tcp by default), as
+/// `"<port>/<proto>"` keys; on error, Go's words (go-connections' `nat.ParsePortRange`).
+pub fn port_range(value: &str) -> Result<Vec<String>, String> {
+    let (port, proto) = value.split_once('/').unwrap_or((value, "tcp"));
+    let parse = |s: &str| -> Result<u16, String> {
+        s.parse::<u16>().map_err(|e| {
+            let why = if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) {
+                "value out of range"
+            } else {
+                "invalid syntax"
+            };
+            format!("strconv.ParseUint: parsing {s:?}: {why}")
+        })
+    };
+    let (start, end) = match port.split_once('-') {
+        Some((a, b)) => (parse(a)?, parse(b)?),
+        None => {
+            let p = parse(port)?;
+            (p, p)
+        }
+    };
+    if end < start {
+        return Err(format!("Invalid range specified for the Port: {port}"));
+    }
+    Ok((start..=end).map(|p| format!("{p}/{proto}")).collect())
+}
+
+#[cfg(test)]
+mod port_tests {
+    use super::port_range;
+
+    #[test]
+    fn port_ranges_read_as_go_reads_them() {
+        assert_eq!(port_range("80").unwrap(), ["80/tcp"]);
+        assert_eq!(port_range("7-8/udp").unwrap(), ["7/udp", "8/udp"]);
+        assert_eq!(
+            port_range("abc").unwrap_err(),
+            "strconv.ParseUint: parsing \"abc\": invalid syntax"
+        );
+        assert_eq!(
+            port_range("70000").unwrap_err(),
+            "strconv.ParseUint: parsing \"70000\": value out of range"
+        );
+        assert_eq!(
+            port_range("9-3").unwrap_err(),
+            "Invalid range specified for the Port: 9-3"
+        );
+    }
+}

@@ -63,15 +63,16 @@ impl Engine {
         self.start_detached(&c.id, true, false)
     }
 
-    /// `docker run -it` and `docker start -ai` on a `-t` container: starts it under its
-    /// supervisor, which holds the terminal's output until the caller connects with
+    /// `docker run -it`, `docker start -ai` on a `-t` container, and a `docker run` that leaves
+    /// the container to a supervisor of its own (`--sig-proxy=false`): starts it under its
+    /// supervisor, which holds the output until the caller connects with
     /// [`Engine::container_attach_stream`].
     pub fn container_start_held(&self, arg: &str) -> super::super::Result<()> {
         let c = self.container(arg)?;
         if c.state.running {
             return Ok(());
         }
-        self.start_detached(&c.id, true, c.config.tty)
+        self.start_detached(&c.id, true, true)
     }
 
     /// A connection to a running `-t` container's terminal ([`tty`](super::tty) has the wire

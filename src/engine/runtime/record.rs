@@ -115,7 +115,7 @@ pub struct LogConfig {
 
 /// `hostconfig.json`: every field dockerd 20.10 writes, in its order (inspect shows them as they
 /// are). Most are Docker's defaults for a container on the default bridge; drydock acts on
-/// `Binds`, `PortBindings`, `RestartPolicy`, `AutoRemove` and `PublishAllPorts`.
+/// `Binds`, `PortBindings`, `RestartPolicy`, `AutoRemove`, `PublishAllPorts` and `Init`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct HostConfig {
@@ -191,6 +191,9 @@ pub struct HostConfig {
     pub io_maximum_bandwidth: i64,
     pub masked_paths: Vec<String>,
     pub readonly_paths: Vec<String>,
+    /// `--init` (`--init=false` records `false`); absent when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<bool>,
 }
 
 impl Default for HostConfig {
@@ -282,6 +285,7 @@ impl Default for HostConfig {
                 "/proc/sys",
                 "/proc/sysrq-trigger",
             ]),
+            init: None,
         }
     }
 }
@@ -609,12 +613,13 @@ impl ShimLock {
         }
     }
 
-    /// Whether some process holds the lock (a supervisor is alive).
+    /// Whether some process holds the lock (a supervisor is alive). Never creates the file: a
+    /// look while the container's directory is being deleted must not put it back.
     pub fn held(path: &Path) -> bool {
-        if !path.exists() {
-            return false;
+        match OpenOptions::new().write(true).open(path) {
+            Ok(file) => file.try_lock().is_err(),
+            Err(_) => false,
         }
-        Self::try_take(path).is_none()
     }
 }
 

@@ -44,6 +44,11 @@ pub struct ProcessSpec {
     pub tty: bool,
     /// Standard input is kept open (`-i`).
     pub stdin_open: bool,
+    /// The process is not its container's PID 1: `docker run --init` put an init (tini) before
+    /// it, or it is a `docker exec` process. A signal it has no handler for then ends it
+    /// (128 + the signal), where the kernel keeps such signals from PID 1.
+    #[serde(default)]
+    pub below_init: bool,
     /// Ports published with `-p`: container port (`80/tcp`) → host bindings. Applets that listen
     /// (httpd, nginx) bind the host port on 127.0.0.1 so the host's `curl` reaches them.
     #[serde(default)]

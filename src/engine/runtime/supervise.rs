@@ -7,7 +7,8 @@
 //! and `kill` signal the group), copies its stdout and stderr into the json log, records `Pid` and
 //! `StartedAt`, waits, records `ExitCode` and `FinishedAt`, and asks [`restart::decide`] whether to
 //! start it again after a back-off. A foreground `docker run` supervises its first run itself (the
-//! output also goes to the terminal) and hands any restart to a shim.
+//! output also goes to the terminal) and hands any restart to a shim, except when its client may
+//! leave the container running (`--sig-proxy=false`): then a shim serves it from the start.
 //!
 //! Only the supervisor waits for its child (`waitpid` on that pid, never `-1` while others may
 //! own children); the shim is a child subreaper so orphans of the container end with it.
@@ -58,7 +59,8 @@ pub struct Attach<'a> {
     /// The detached supervisor: a `-t` container runs on a pseudo-terminal served on
     /// `attach.sock` ([`tty`](super::tty)).
     pub serve_tty: bool,
-    /// With `serve_tty`: hold the output until the first client connects (`docker run -it`).
+    /// With `serve_tty`: hold the output until the first client connects (`docker run -it`, and
+    /// `docker run` without `-t` that leaves the container to its supervisor).
     pub hold: bool,
 }
 
@@ -151,6 +153,7 @@ impl Engine {
             hostname: c.config.hostname.clone(),
             tty: c.config.tty,
             stdin_open: c.config.open_stdin,
+            below_init: c.host_config.init == Some(true),
             // Only the bridge publishes ports (host mode discards them, none has no network).
             ports: if network::on_bridge(c) {
                 c.host_config.port_bindings.clone()
@@ -431,9 +434,10 @@ impl Engine {
                 (None, sin) => held_stdin = sin,
                 _ => {}
             }
+            let hold = std::mem::take(&mut attach.hold);
             let serving = listener
                 .as_ref()
-                .map(|l| Serving::new(l, held_stdin.take()));
+                .map(|l| Serving::new(l, held_stdin.take(), c.config.stdin_once, hold));
             let st = pump(self, &mut child, attach, &log, serving);
             drop(held_stdin);
             if listener.is_some() {
@@ -463,7 +467,8 @@ impl Engine {
 
     /// The detached supervisor (`drydock __container-shim ID`): runs the container until it exits
     /// for good. `initial_delay` is a restart already scheduled by a foreground run.
-    /// `hold` keeps a `-t` container's first output for the first client (`docker run -it`).
+    /// `hold` keeps the container's first output for the first client (`docker run -it`, and
+    /// `docker run --sig-proxy=false` without `-t`).
     pub fn shim_main(&self, id: &str, initial_delay: Option<Duration>, hold: bool) -> i32 {
         let store = self.containers();
         let Some(_lock) = ShimLock::try_take(&store.shim_lock_path(id)) else {
@@ -560,17 +565,37 @@ impl Engine {
     }
 }
 
-/// A detached supervisor's clients of a container without `-t` (`docker attach`): its output
-/// goes to them as frames ([`tty`] has the wire format) and their input to its stdin, through a
-/// writer thread so a container that does not read cannot stall the pump.
+/// A detached supervisor's clients of a container without `-t` (`docker attach`, and `docker
+/// run` when it does not supervise the container itself): its output goes to them as frames
+/// ([`tty`] has the wire format) and their input to its stdin, through a writer thread so a
+/// container that does not read cannot stall the pump. A client whose input ends (end of file,
+/// or gone) closes the container's stdin when the container has `StdinOnce` (`docker run -i`),
+/// as dockerd does; otherwise the stdin stays open for the next client.
 struct Serving<'l> {
     listener: &'l UnixListener,
-    clients: Vec<UnixStream>,
+    clients: Vec<ServedClient>,
     stdin: Option<mpsc::Sender<Vec<u8>>>,
+    stdin_once: bool,
+    /// With a held start: the frames sent before the first client connected.
+    held: Option<Vec<u8>>,
 }
 
+struct ServedClient {
+    stream: UnixStream,
+    /// Whether its input is still read (false after its end of file).
+    input: bool,
+}
+
+/// Output held for a first client at most, as [`tty`] holds a terminal's.
+const HOLD_LIMIT: usize = 1 << 20;
+
 impl<'l> Serving<'l> {
-    fn new(listener: &'l UnixListener, stdin: Option<ChildStdin>) -> Serving<'l> {
+    fn new(
+        listener: &'l UnixListener,
+        stdin: Option<ChildStdin>,
+        stdin_once: bool,
+        hold: bool,
+    ) -> Serving<'l> {
         let stdin = stdin.map(|mut sin| {
             let (tx, rx) = mpsc::channel::<Vec<u8>>();
             std::thread::spawn(move || {
@@ -586,19 +611,43 @@ impl<'l> Serving<'l> {
             listener,
             clients: Vec::new(),
             stdin,
+            stdin_once,
+            held: hold.then(Vec::new),
         }
     }
 
     fn send(&mut self, frame: &[u8]) {
-        self.clients.retain_mut(|c| c.write_all(frame).is_ok());
+        if let Some(h) = &mut self.held {
+            if h.len() < HOLD_LIMIT {
+                h.extend_from_slice(frame);
+            }
+            return;
+        }
+        self.clients
+            .retain_mut(|c| c.stream.write_all(frame).is_ok());
     }
 
     fn accept(&mut self) {
-        while let Ok((c, _)) = self.listener.accept() {
+        while let Ok((mut c, _)) = self.listener.accept() {
             let _ = c.set_nonblocking(false);
             let _ = c.set_write_timeout(Some(Duration::from_secs(5)));
-            self.clients.push(c);
+            if let Some(h) = self.held.take()
+                && c.write_all(&h).is_err()
+            {
+                continue;
+            }
+            self.clients.push(ServedClient {
+                stream: c,
+                input: true,
+            });
         }
+    }
+
+    /// The clients whose input is read, by index into `clients`.
+    fn reading(&self) -> Vec<usize> {
+        (0..self.clients.len())
+            .filter(|&i| self.clients[i].input)
+            .collect()
     }
 
     /// Reads what client `i` sent; `false` when it has gone.
@@ -606,9 +655,9 @@ impl<'l> Serving<'l> {
         let Some(c) = self.clients.get_mut(i) else {
             return true;
         };
-        let _ = c.set_nonblocking(true);
-        let r = c.read(buf);
-        let _ = c.set_nonblocking(false);
+        let _ = c.stream.set_nonblocking(true);
+        let r = c.stream.read(buf);
+        let _ = c.stream.set_nonblocking(false);
         match r {
             Ok(n) if n > 0 => {
                 if let Some(tx) = &self.stdin {
@@ -618,15 +667,38 @@ impl<'l> Serving<'l> {
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => true,
-            _ => false,
+            // End of its input: it may still read the output (a half-closed connection); one
+            // that has gone is dropped at the next write.
+            Ok(_) => {
+                c.input = false;
+                if self.stdin_once {
+                    self.stdin = None;
+                }
+                true
+            }
+            Err(_) => {
+                if self.stdin_once {
+                    self.stdin = None;
+                }
+                false
+            }
         }
     }
 
-    fn finish(self, code: i32) {
+    fn finish(mut self, code: i32) {
+        if self.held.is_some() {
+            // The process ended before the client that started it connected: wait for it, so
+            // a quick `docker run --sig-proxy=false … echo hi` still shows its output.
+            let until = Instant::now() + tty::HOLD_WAIT;
+            while self.held.is_some() && Instant::now() < until {
+                self.accept();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
         let frame = tty::exit_frame(code);
         for mut c in self.clients {
-            let _ = c.write_all(&frame);
-            let _ = c.shutdown(std::net::Shutdown::Both);
+            let _ = c.stream.write_all(&frame);
+            let _ = c.stream.shutdown(std::net::Shutdown::Both);
         }
     }
 }
@@ -680,8 +752,8 @@ fn pump(
                 events: libc::POLLIN,
                 revents: 0,
             });
-            fds.extend(sv.clients.iter().map(|c| libc::pollfd {
-                fd: c.as_raw_fd(),
+            fds.extend(sv.reading().into_iter().map(|i| libc::pollfd {
+                fd: sv.clients[i].stream.as_raw_fd(),
                 events: libc::POLLIN,
                 revents: 0,
             }));
@@ -693,7 +765,7 @@ fn pump(
         {
             let client_ev: Vec<i16> = fds[streams + 1..].iter().map(|f| f.revents).collect();
             let mut gone = Vec::new();
-            for (i, ev) in client_ev.into_iter().enumerate() {
+            for (i, ev) in sv.reading().into_iter().zip(client_ev) {
                 if ev != 0 && !sv.read_client(i, &mut buf) {
                     gone.push(i);
                 }

@@ -40,6 +40,9 @@ pub const SOCKET: &str = "attach.sock";
 /// Output held for a first client at most (`docker run -it` connects within milliseconds).
 const HOLD_LIMIT: usize = 1 << 20;
 
+/// How long held output waits past the process's end for the first client.
+pub(crate) const HOLD_WAIT: Duration = Duration::from_secs(5);
+
 /// A pseudo-terminal pair.
 pub struct Pty {
     pub master: File,
@@ -308,6 +311,22 @@ pub fn serve(
         Some(s) => s,
         None => child.wait()?,
     };
+    if let Some(h) = held {
+        // The process ended before the client that started it connected (`docker run -it …
+        // true`): wait a little for it, so it still gets the output and the exit code.
+        let until = std::time::Instant::now() + HOLD_WAIT;
+        while std::time::Instant::now() < until {
+            if let Ok((mut c, _)) = listener.accept() {
+                let _ = c.set_nonblocking(false);
+                let _ = c.set_write_timeout(Some(Duration::from_secs(5)));
+                if h.is_empty() || c.write_all(&output_frame(&h)).is_ok() {
+                    clients.push(c);
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
     let frame = exit_frame(exit_code(st));
     for mut c in clients {
         let _ = c.set_nonblocking(false);

@@ -8,9 +8,10 @@
 //! `rootfs::diff` ignores them), make
 //! the working directory if the image lacks it (Docker creates `WorkingDir`), find `args[0]`
 //! (failing with runc's words, 127 or 126), then run the program in this process with the spec's
-//! environment and the process's own stdio. Signals are recorded, not obeyed (see [`signals`]).
-//! The spec's user (uid, gid, groups, resolved by the runtime) cannot become the real process's:
-//! it goes to the confined root as its [`Creds`], which `id`, prompts and permission checks use.
+//! environment and the process's own stdio. Signals follow PID 1's rules, or the defaults below
+//! an init (see [`signals`]). The spec's user (uid, gid, groups, resolved by the runtime) cannot
+//! become the real process's: it goes to the confined root as its [`Creds`], which `id`, prompts
+//! and permission checks use.
 //!
 //! [`signals`]: super::signals
 
@@ -125,7 +126,7 @@ pub fn state_for(spec: &ProcessSpec, root: Root, cwd: String) -> State {
 
 /// Runs the process described by `spec` on the process's own stdio; returns its exit status.
 pub fn run(spec: &ProcessSpec) -> i32 {
-    signals::install();
+    signals::install(spec.below_init);
     let stdin = std::io::stdin();
     let tty = spec.tty || stdin.is_terminal();
     super::set_container(super::Container {
@@ -185,6 +186,10 @@ pub fn run(spec: &ProcessSpec) -> i32 {
             return e.status();
         }
     };
+    signals::set_shell(match &found.program {
+        super::Program::Script => true,
+        super::Program::Applet(name) => super::shell::is_shell(name),
+    });
     let mut shell = Shell {
         state,
         commands: Arc::new(ContainerCommands),

@@ -186,7 +186,7 @@ pub fn identify(root: &Root, path: &str, invoked: &str) -> Program {
 
 /// Commands that bash runs itself, whatever `PATH` holds.
 const SHELL_BUILTINS: &[&str] = &[
-    "cd", "echo", "exit", "export", "false", "history", "printf", "pwd", "true", "unset",
+    "cd", "echo", "exit", "export", "false", "history", "printf", "pwd", "trap", "true", "unset",
 ];
 
 const fn def(name: &'static str, summary: &'static str, run: super::CommandFn) -> CommandDef {

@@ -455,6 +455,7 @@ fn run_server(
     listeners: Vec<TcpListener>,
     stop: &[libc::c_int],
 ) -> libc::c_int {
+    signals::handle(stop);
     let (tx, rx) = mpsc::channel::<String>();
     loop {
         let mut busy = false;

@@ -13,6 +13,7 @@
 //! none: `/etc/redhat-release` tells it).
 
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{ContainerCommands, signals};
 use crate::shell::fs::{Root, file_name};
@@ -194,6 +195,30 @@ fn read_line(r: &mut dyn Read) -> Option<String> {
     }
 }
 
+/// How many shells run in this process now: the first is the container's program (its process
+/// in Docker); the others stand for child processes, whose signal settings are their own.
+static DEPTH: AtomicUsize = AtomicUsize::new(0);
+
+struct Nested;
+
+impl Nested {
+    /// Enters a shell; `true` for the process's outermost one.
+    fn enter() -> (Nested, bool) {
+        (Nested, DEPTH.fetch_add(1, Ordering::SeqCst) == 0)
+    }
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        DEPTH.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether the applet `name` is one of the shells.
+pub fn is_shell(name: &str) -> bool {
+    matches!(name, "sh" | "bash" | "ash" | "dash")
+}
+
 /// `sh`/`bash`/`ash`/`dash [-c CMD [NAME ARG…] | FILE [ARG…]]`.
 pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     let invoked = args[0].clone();
@@ -237,6 +262,10 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
     sub.state.exit = None;
     sub.state.history.clear();
     sub.state.vars.retain(|_, v| v.exported);
+    // A new shell starts without traps; ignored signals stay ignored.
+    sub.state.traps.retain(|_, a| a.is_empty());
+    sub.state.exec_last = false;
+    sub.state.int_exits = false;
     // BusyBox's `sh` is ash: its errors take ash's words.
     if matches!(me.as_str(), "sh" | "ash")
         && matches!(distro(&sub.state.root), Distro::Other | Distro::Alpine)
@@ -244,16 +273,81 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         sub.state.dialect = crate::shell::Dialect::Ash;
     }
     let rest: Vec<String> = args[i.min(args.len())..].to_vec();
-    let io = Stdio {
+    let (_nested, outermost) = Nested::enter();
+    let mut io = Stdio {
         stdin: &mut *ctx.io.stdin,
         stdout: &mut *ctx.io.stdout,
         stderr: &mut *ctx.io.stderr,
         stdin_tty: ctx.io.stdin_tty,
         stdout_tty: ctx.io.stdout_tty,
     };
+    let status = run_shell(
+        &mut sub,
+        &me,
+        invoked,
+        command,
+        &rest,
+        Mode {
+            force_interactive,
+            outermost,
+        },
+        &mut io,
+    );
+    // `trap … EXIT` runs as the shell ends; its `exit N` sets the status.
+    if let Some(action) = sub.state.traps.get(&0).cloned()
+        && !action.is_empty()
+    {
+        sub.state.exit = None;
+        sub.state.last_status = status;
+        crate::shell::exec::run_action(&mut sub, &action, &mut io);
+        return sub.state.exit.unwrap_or(status);
+    }
+    status
+}
+
+/// How [`run_shell`] runs.
+struct Mode {
+    /// `-i`.
+    force_interactive: bool,
+    /// The process's outermost shell: its signal settings are the process's.
+    outermost: bool,
+}
+
+/// The body of [`shell`]: `-c CMD`, a script file, standard input, or the interactive loop.
+fn run_shell(
+    sub: &mut Shell<'_>,
+    me: &str,
+    invoked: String,
+    command: Option<String>,
+    rest: &[String],
+    mode: Mode,
+    io: &mut Stdio<'_>,
+) -> i32 {
+    let Mode {
+        force_interactive,
+        outermost,
+    } = mode;
+    let io = Stdio {
+        stdin: &mut *io.stdin,
+        stdout: &mut *io.stdout,
+        stderr: &mut *io.stderr,
+        stdin_tty: io.stdin_tty,
+        stdout_tty: io.stdout_tty,
+    };
+    // Not interactive: SIGINT is caught, and ends the shell after the running command (ash).
+    // Only the process's own shell gets the signals `docker kill` sends.
+    let script_mode = |sub: &mut Shell<'_>| {
+        if outermost {
+            sub.state.int_exits = true;
+            signals::clear_pending(libc::SIGINT);
+            signals::handle(&[libc::SIGINT]);
+        }
+    };
     if let Some(cmd) = command {
         sub.state.name = rest.first().cloned().unwrap_or(invoked);
         sub.state.args = rest.iter().skip(1).cloned().collect();
+        script_mode(sub);
+        sub.state.exec_last = outermost;
         return sub.run(&cmd, io);
     }
     if let Some(file) = rest.first() {
@@ -267,6 +361,7 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
             Ok(src) => {
                 sub.state.name = file.clone();
                 sub.state.args = rest[1..].to_vec();
+                script_mode(sub);
                 // A `#!` line is a comment to the shell.
                 sub.run(&src, io)
             }
@@ -288,13 +383,18 @@ pub fn shell(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
         if io.stdin.read_to_string(&mut src).is_err() {
             return 1;
         }
+        script_mode(sub);
         return sub.run(&src, io);
     }
-    interactive(&mut sub, &invoked, io)
+    interactive(sub, &invoked, outermost, io)
 }
 
-/// The read–run loop of an interactive shell.
-fn interactive(sub: &mut Shell<'_>, invoked: &str, io: Stdio<'_>) -> i32 {
+/// The read–run loop of an interactive shell. Like bash and ash on a terminal it catches SIGINT
+/// (Ctrl-C stops the running command, not the shell) and ignores SIGTERM and SIGQUIT.
+fn interactive(sub: &mut Shell<'_>, invoked: &str, outermost: bool, io: Stdio<'_>) -> i32 {
+    if outermost {
+        signals::handle(&[libc::SIGINT, libc::SIGTERM, libc::SIGQUIT]);
+    }
     let Stdio {
         stdin,
         stdout,

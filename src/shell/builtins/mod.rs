@@ -26,6 +26,7 @@ mod tar;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod text;
+mod trap;
 mod util;
 mod wc;
 mod which;
@@ -81,6 +82,7 @@ const HOST: &[CommandDef] = &[
     def("tar", "create, list or extract tar archives", tar::tar),
     def("tee", "copy stdin to stdout and files", cat::tee),
     def("touch", "create files or update their times", files::touch),
+    def("trap", "run a command when the shell receives a signal", trap::trap),
     def("true", "do nothing, successfully", misc::true_),
     def("type", "tell how a name would be run", which::type_),
     def("uniq", "fold repeated adjacent lines", text::uniq),
