@@ -17,9 +17,10 @@ use super::image::ellipsis;
 use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
-use crate::engine::filters::{Filters, parse_go_duration};
-use crate::engine::oci::Healthcheck;
+use crate::engine::build::instruction::parse_go_duration;
+use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
+use crate::engine::oci::Healthcheck;
 use crate::engine::runtime::record::{Container, MountPoint, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
@@ -916,9 +917,9 @@ fn health_config(p: &Parsed) -> Result<Option<Healthcheck>, ParseFail> {
     let duration = |name: &str| -> Result<i64, ParseFail> {
         match p.str(name) {
             None => Ok(0),
-            Some(v) => parse_go_duration(v).ok_or_else(|| {
+            Some(v) => parse_go_duration(v).map_err(|e| {
                 ParseFail::Flag(format!(
-                    "invalid argument \"{v}\" for \"--{name}\" flag: time: invalid duration \"{v}\""
+                    "invalid argument \"{v}\" for \"--{name}\" flag: {e}"
                 ))
             }),
         }

@@ -224,7 +224,6 @@ fn go_quote_rune(n: i64) -> String {
     }
 }
 
-
 /// The history text of a `HEALTHCHECK` (`%q` of moby's `*HealthConfig`).
 fn health_text(h: &Health) -> String {
     format!(

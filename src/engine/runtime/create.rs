@@ -65,7 +65,10 @@ impl CreateRequest {
 
 /// dockerd's `merge` of a user's health check over the image's: each unset field (no test, zero
 /// durations and retries) comes from the image.
-fn merge_healthcheck(user: Option<&Healthcheck>, image: Option<&Healthcheck>) -> Option<Healthcheck> {
+fn merge_healthcheck(
+    user: Option<&Healthcheck>,
+    image: Option<&Healthcheck>,
+) -> Option<Healthcheck> {
     let Some(u) = user else {
         return image.cloned();
     };

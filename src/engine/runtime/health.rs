@@ -102,8 +102,8 @@ pub fn record(h: &mut Health, hc: &Healthcheck, result: HealthResult, since_star
         h.status = HEALTHY.into();
         return;
     }
-    let in_start_period = h.status == STARTING
-        && since_start < Duration::from_nanos(hc.start_period.max(0) as u64);
+    let in_start_period =
+        h.status == STARTING && since_start < Duration::from_nanos(hc.start_period.max(0) as u64);
     if !in_start_period {
         h.failing_streak += 1;
         let retries = if hc.retries > 0 {
@@ -387,7 +387,10 @@ mod tests {
         assert_eq!(h.log[0].exit_code, 1);
         // A restart keeps the log.
         let h = on_start(Some(h));
-        assert_eq!((h.status.as_str(), h.failing_streak, h.log.len()), (STARTING, 0, 5));
+        assert_eq!(
+            (h.status.as_str(), h.failing_streak, h.log.len()),
+            (STARTING, 0, 5)
+        );
     }
 
     #[test]

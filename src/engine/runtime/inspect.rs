@@ -122,7 +122,10 @@ fn lists_port(c: &Container, wanted: &[String], published_only: bool) -> bool {
 
 /// A container's health for `health=`: its `State.Health` status, `none` without one.
 fn health_of(c: &Container) -> &str {
-    c.state.health.as_ref().map_or("none", |h| h.status.as_str())
+    c.state
+        .health
+        .as_ref()
+        .map_or("none", |h| h.status.as_str())
 }
 
 /// dockerd's `volume=` filter: a mount's destination, or its volume name (a bind mount's
