@@ -18,14 +18,16 @@ use super::sigproxy;
 use super::view::{Row, render};
 use super::{CmdResult, Fail, Io};
 use crate::engine::Engine;
+use crate::engine::build::instruction::parse_go_duration;
 use crate::engine::filters::Filters;
 use crate::engine::image::StoreError;
+use crate::engine::oci::Healthcheck;
 use crate::engine::runtime::record::{Container, MountPoint, ShimLock, ZERO_TIME};
 use crate::engine::runtime::spec::PortBinding;
 use crate::engine::runtime::{
     Attach, CreateRequest, ExecRequest, ListOptions, RestartPolicy, RuntimeError,
 };
-use crate::engine::runtime::{logs, network, tty, volumes};
+use crate::engine::runtime::{health, logs, network, tty, volumes};
 use crate::engine::{Error, ErrorKind};
 
 pub const RUN_FLAGS: &[Flag] = &[
@@ -95,6 +97,50 @@ pub const RUN_FLAGS: &[Flag] = &[
         "Add additional groups to join",
     ),
     flag(
+        "health-cmd",
+        None,
+        Kind::Str,
+        "string",
+        "Command to run to check health",
+    ),
+    with_default(
+        flag(
+            "health-interval",
+            None,
+            Kind::Str,
+            "duration",
+            "Time between running the check (ms|s|m|h)",
+        ),
+        "0s",
+    ),
+    flag(
+        "health-retries",
+        None,
+        Kind::Int,
+        "int",
+        "Consecutive failures needed to report unhealthy",
+    ),
+    with_default(
+        flag(
+            "health-start-period",
+            None,
+            Kind::Str,
+            "duration",
+            "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h)",
+        ),
+        "0s",
+    ),
+    with_default(
+        flag(
+            "health-timeout",
+            None,
+            Kind::Str,
+            "duration",
+            "Maximum time to allow one check to run (ms|s|m|h)",
+        ),
+        "0s",
+    ),
+    flag(
         "hostname",
         Some('h'),
         Kind::Str,
@@ -153,6 +199,13 @@ pub const RUN_FLAGS: &[Flag] = &[
             "Connect a container to a network",
         ),
         "\"default\"",
+    ),
+    flag(
+        "no-healthcheck",
+        None,
+        Kind::Bool,
+        "",
+        "Disable any container-specified HEALTHCHECK",
     ),
     flag(
         "platform",
@@ -866,6 +919,58 @@ fn parse_volume(engine: &Engine, spec: &str, io: &Io<'_>) -> Result<MountPoint, 
     })
 }
 
+/// docker/cli's health options: `--no-healthcheck` gives a `NONE` test, any `--health-*` a
+/// config whose unset parts the daemon fills from the image's.
+fn health_config(p: &Parsed) -> Result<Option<Healthcheck>, ParseFail> {
+    let duration = |name: &str| -> Result<i64, ParseFail> {
+        match p.str(name) {
+            None => Ok(0),
+            Some(v) => parse_go_duration(v).map_err(|e| {
+                ParseFail::Flag(format!(
+                    "invalid argument \"{v}\" for \"--{name}\" flag: {e}"
+                ))
+            }),
+        }
+    };
+    let cmd = p.str("health-cmd").unwrap_or("");
+    let interval = duration("health-interval")?;
+    let timeout = duration("health-timeout")?;
+    let start_period = duration("health-start-period")?;
+    let retries = p.int("health-retries").unwrap_or(0);
+    let any = !cmd.is_empty() || interval != 0 || timeout != 0 || start_period != 0 || retries != 0;
+    if p.bool("no-healthcheck") {
+        if any {
+            return Err(ParseFail::Client(
+                "--no-healthcheck conflicts with --health-* options".into(),
+            ));
+        }
+        return Ok(Some(Healthcheck {
+            test: Some(vec!["NONE".into()]),
+            ..Healthcheck::default()
+        }));
+    }
+    if !any {
+        return Ok(None);
+    }
+    for (v, name) in [
+        (interval, "--health-interval"),
+        (timeout, "--health-timeout"),
+        (retries, "--health-retries"),
+        (start_period, "--health-start-period"),
+    ] {
+        if v < 0 {
+            return Err(ParseFail::Client(format!("{name} cannot be negative")));
+        }
+    }
+    Ok(Some(Healthcheck {
+        test: (!cmd.is_empty()).then(|| vec!["CMD-SHELL".into(), cmd.to_string()]),
+        interval,
+        timeout,
+        start_period,
+        retries,
+    }))
+}
+
 /// Client-side errors (`docker: <msg>.`) and flag errors (`invalid argument …`, exit 125).
 enum ParseFail {
     Client(String),
@@ -926,6 +1031,7 @@ fn create_request(
     if p.given("init") {
         req.init = Some(p.bool("init"));
     }
+    req.healthcheck = health_config(p)?;
     let restart = p.str("restart").unwrap_or("");
     req.restart = match RestartPolicy::parse(restart) {
         Ok(r) => r,
@@ -1681,6 +1787,8 @@ pub fn status_text(c: &Container, now: Timestamp) -> String {
         let up = format!("Up {}", ago(now, &s.started_at));
         return if s.paused {
             format!("{up} (Paused)")
+        } else if let Some(h) = &s.health {
+            format!("{up} ({})", health::status_word(h))
         } else {
             up
         };

@@ -164,6 +164,26 @@ fn add_omitted_pointers(typed: &mut Value) {
         .push(("Init".into(), Value::NilPointer("*bool".into())));
 }
 
+/// A container's `State.Health` is a nil `*types.Health` without a health check: the field
+/// exists (`{{json .State.Health}}` prints `null`) though `omitempty` leaves it out of the
+/// State's JSON.
+fn nil_health(v: &mut Value) {
+    let Value::Struct(root) = v else {
+        return;
+    };
+    let Some((_, Value::Struct(state))) = root.fields.iter_mut().find(|(k, _)| k == "State") else {
+        return;
+    };
+    let is_container = state.fields.iter().any(|(k, _)| k == "FinishedAt");
+    if !is_container || state.fields.iter().any(|(k, _)| k == "Health") {
+        return;
+    }
+    state.json = Some(Value::Struct(state.clone()).to_json());
+    state
+        .fields
+        .push(("Health".into(), Value::NilPointer("*types.Health".into())));
+}
+
 /// `inspect --format`: the template over the typed object; when that fails on a missing field,
 /// docker/cli retries over the raw JSON with `missingkey=error`, and that error is the one shown.
 pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<String, Fail> {
@@ -175,6 +195,7 @@ pub(crate) fn inspect_template(format: &str, v: &serde_json::Value) -> Result<St
     })?;
     let mut typed = Value::from_json(v, &inspect_shape);
     add_omitted_pointers(&mut typed);
+    nil_health(&mut typed);
     match tmpl.execute(&typed) {
         Ok(s) => Ok(s),
         Err(_) => {

@@ -17,6 +17,7 @@ use super::super::Engine;
 use super::super::archive::import::DOCKER_VERSION;
 use super::super::archive::{self, Encoding};
 use super::super::digest::{Digest, Hasher};
+use super::super::filters::go_duration;
 use super::super::image::refs::Refs;
 use super::super::image::{Image, StoreError, rootfs};
 use super::super::oci::{ContainerConfig, Empty, Healthcheck, History, ImageConfig, RootFs};
@@ -221,48 +222,6 @@ fn go_quote_rune(n: i64) -> String {
             _ => format!("'\\u{n:04x}'"),
         },
     }
-}
-
-/// Go's `time.Duration.String`.
-pub(crate) fn go_duration(ns: i64) -> String {
-    if ns == 0 {
-        return "0s".into();
-    }
-    let neg = ns < 0;
-    let u = ns.unsigned_abs();
-    let s = if u < 1_000_000_000 {
-        let (unit, div) = if u < 1_000 {
-            ("ns", 1)
-        } else if u < 1_000_000 {
-            ("µs", 1_000)
-        } else {
-            ("ms", 1_000_000)
-        };
-        format!("{}{unit}", frac(u, div))
-    } else {
-        let h = u / 3_600_000_000_000;
-        let m = (u / 60_000_000_000) % 60;
-        let secs = frac(u % 60_000_000_000, 1_000_000_000);
-        if h > 0 {
-            format!("{h}h{m}m{secs}s")
-        } else if m > 0 {
-            format!("{m}m{secs}s")
-        } else {
-            format!("{secs}s")
-        }
-    };
-    if neg { format!("-{s}") } else { s }
-}
-
-fn frac(v: u64, div: u64) -> String {
-    let whole = v / div;
-    let rest = v % div;
-    if rest == 0 {
-        return whole.to_string();
-    }
-    let width = div.to_string().len() - 1;
-    let f = format!("{rest:0width$}");
-    format!("{whole}.{}", f.trim_end_matches('0'))
 }
 
 /// The history text of a `HEALTHCHECK` (`%q` of moby's `*HealthConfig`).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::super::Engine;
 use super::super::image::rootfs;
-use super::super::oci::{ContainerConfig, Empty};
+use super::super::oci::{ContainerConfig, Empty, Healthcheck};
 use super::error::{RuntimeError, io_at};
 use super::names;
 use super::record::{Container, HostConfig, MountPoint, State};
@@ -52,6 +52,8 @@ pub struct CreateRequest {
     pub expose: Vec<String>,
     /// `--init`: an init (Docker's tini) runs as PID 1 and the command as its child.
     pub init: Option<bool>,
+    /// `--health-*` / `--no-healthcheck`: unset parts come from the image's check.
+    pub healthcheck: Option<Healthcheck>,
 }
 
 impl CreateRequest {
@@ -64,6 +66,34 @@ impl CreateRequest {
         }
         out
     }
+}
+
+/// dockerd's `merge` of a user's health check over the image's: each unset field (no test, zero
+/// durations and retries) comes from the image.
+fn merge_healthcheck(
+    user: Option<&Healthcheck>,
+    image: Option<&Healthcheck>,
+) -> Option<Healthcheck> {
+    let Some(u) = user else {
+        return image.cloned();
+    };
+    let mut h = u.clone();
+    if let Some(i) = image {
+        if h.test.as_ref().is_none_or(|t| t.is_empty()) {
+            h.test = i.test.clone();
+        }
+        for (mine, theirs) in [
+            (&mut h.interval, i.interval),
+            (&mut h.timeout, i.timeout),
+            (&mut h.start_period, i.start_period),
+            (&mut h.retries, i.retries),
+        ] {
+            if *mine == 0 {
+                *mine = theirs;
+            }
+        }
+    }
+    Some(h)
 }
 
 /// dockerd's `merge` of the user's config over the image's, and the command it runs.
@@ -120,7 +150,7 @@ pub fn merge_config(
         stdin_once: req.attach && req.stdin_open,
         env: Some(env),
         cmd,
-        healthcheck: image.healthcheck.clone(),
+        healthcheck: merge_healthcheck(req.healthcheck.as_ref(), image.healthcheck.as_ref()),
         args_escaped: false,
         image: req.image.clone(),
         volumes: image.volumes.clone(),

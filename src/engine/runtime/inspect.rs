@@ -120,15 +120,12 @@ fn lists_port(c: &Container, wanted: &[String], published_only: bool) -> bool {
     }
 }
 
-/// A container's health for `health=`: `none` without a health check. drydock runs no health
-/// checks, so a container that has one stays `starting`, as Docker's is before its first check.
-fn health_of(c: &Container) -> &'static str {
-    let test = c.config.healthcheck.as_ref().and_then(|h| h.test.as_ref());
-    match test.and_then(|t| t.first()) {
-        None => "none",
-        Some(t) if t == "NONE" => "none",
-        Some(_) => "starting",
-    }
+/// A container's health for `health=`: its `State.Health` status, `none` without one.
+fn health_of(c: &Container) -> &str {
+    c.state
+        .health
+        .as_ref()
+        .map_or("none", |h| h.status.as_str())
 }
 
 /// dockerd's `volume=` filter: a mount's destination, or its volume name (a bind mount's
@@ -426,7 +423,7 @@ impl Engine {
         } else {
             String::new()
         };
-        let state = json!({
+        let mut state = json!({
             "Status": s.status(),
             "Running": s.running,
             "Paused": s.paused,
@@ -439,6 +436,12 @@ impl Engine {
             "StartedAt": s.started_at,
             "FinishedAt": s.finished_at,
         });
+        if let (Some(h), Some(m)) = (&s.health, state.as_object_mut()) {
+            m.insert(
+                "Health".into(),
+                serde_json::to_value(h).unwrap_or(Value::Null),
+            );
+        }
         let mut networks = serde_json::Map::new();
         if let Some((name, id)) = network::network_of(c) {
             let exists = !id.is_empty();

@@ -42,6 +42,7 @@ pub mod create;
 pub mod daemon;
 pub mod error;
 pub mod exec;
+pub mod health;
 pub mod inspect;
 pub mod launch;
 pub mod logs;

@@ -53,6 +53,31 @@ pub struct State {
     pub started_at: String,
     #[serde(default = "zero_time")]
     pub finished_at: String,
+    /// The health check's state; `None` for a container without one (or one that never ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<Health>,
+}
+
+/// `State.Health`: dockerd's `types.Health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Health {
+    /// `starting`, `healthy` or `unhealthy`.
+    pub status: String,
+    pub failing_streak: i64,
+    /// The last five probe results, oldest first.
+    #[serde(default)]
+    pub log: Vec<HealthResult>,
+}
+
+/// One probe's result (`types.HealthcheckResult`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HealthResult {
+    pub start: String,
+    pub end: String,
+    pub exit_code: i32,
+    pub output: String,
 }
 
 impl Default for State {
@@ -69,6 +94,7 @@ impl Default for State {
             error: String::new(),
             started_at: zero_time(),
             finished_at: zero_time(),
+            health: None,
         }
     }
 }

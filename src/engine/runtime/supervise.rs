@@ -19,6 +19,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,7 @@ use jiff::Timestamp;
 
 use super::super::Engine;
 use super::error::RuntimeError;
+use super::health;
 use super::launch::{launcher, spawn_error};
 use super::logs::{LineSplitter, LogWriter};
 use super::network;
@@ -207,6 +209,8 @@ impl Engine {
         c.state.exit_code = 0;
         c.state.error.clear();
         c.state.started_at = now_string(self);
+        c.state.health = health::has_health(c.config.healthcheck.as_ref())
+            .then(|| health::on_start(c.state.health.take()));
         c.has_been_started_before = true;
         if c.ip_address.is_empty() && network::on_bridge(&c) {
             c.ip_address = (2..=254)
@@ -278,6 +282,10 @@ impl Engine {
             c.state.paused = false;
             c.state.exit_code = code;
             c.state.finished_at = now.to_string();
+            // dockerd's `CloseMonitorChannel`: a stopped monitor leaves the container unhealthy.
+            if let Some(h) = c.state.health.as_mut() {
+                h.status = health::UNHEALTHY.into();
+            }
             c.ip_address.clear();
             if d.restart.is_some() {
                 c.restart_count += 1;
@@ -390,61 +398,79 @@ impl Engine {
                 return Err(e);
             }
         };
-        let status = if let Some((pty, listener)) = pty {
-            let tty::Pty { mut master, slave } = pty;
-            // Only the container holds the slave now: the master reads EIO once it is done.
-            drop(slave);
-            let log = LogWriter::open(&store.log_path(id))
-                .map_err(super::error::io_at(store.log_path(id)))?;
-            let mut split = LineSplitter::new();
-            let mut to_log = |bytes: &[u8]| {
-                for line in split.feed(bytes) {
-                    log.write("stdout", &line, &now_string(self));
-                }
-            };
-            let st = tty::serve(
-                &mut child,
-                &mut master,
-                &listener,
-                spec.stdin_open,
-                std::mem::take(&mut attach.hold),
-                &mut to_log,
-                exit_code,
-            );
-            if let Some(rest) = split.finish() {
-                log.write("stdout", &rest, &now_string(self));
+        // The health monitor probes while the main process runs ([`health`]).
+        let stop = AtomicBool::new(false);
+        let probes = c
+            .config
+            .healthcheck
+            .as_ref()
+            .and_then(|h| health::probe_command(h, c.config.shell.as_deref()))
+            .is_some();
+        let status = std::thread::scope(|scope| -> Result<_, RuntimeError> {
+            if probes {
+                scope.spawn(|| self.health_monitor(id, &stop));
             }
-            let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
-            st
-        } else if attach.terminal {
-            let fg = Foreground::give(pid);
-            let st = child.wait();
-            drop(fg);
-            st
-        } else {
-            let log = LogWriter::open(&store.log_path(id))
-                .map_err(super::error::io_at(store.log_path(id)))?;
-            let mut held_stdin = None;
-            match (attach.stdin.take(), child.stdin.take()) {
-                (Some(input), Some(mut sin)) => {
-                    std::thread::spawn(move || {
-                        let _ = sin.write_all(&input);
-                    });
-                }
-                (None, sin) => held_stdin = sin,
-                _ => {}
-            }
-            let hold = std::mem::take(&mut attach.hold);
-            let serving = listener
-                .as_ref()
-                .map(|l| Serving::new(l, held_stdin.take(), c.config.stdin_once, hold));
-            let st = pump(self, &mut child, attach, &log, serving);
-            drop(held_stdin);
-            if listener.is_some() {
-                let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
-            }
-            st
-        };
+            let waited = (|| -> Result<_, RuntimeError> {
+                let st = if let Some((pty, listener)) = pty {
+                    let tty::Pty { mut master, slave } = pty;
+                    // Only the container holds the slave now: the master reads EIO once it is done.
+                    drop(slave);
+                    let log = LogWriter::open(&store.log_path(id))
+                        .map_err(super::error::io_at(store.log_path(id)))?;
+                    let mut split = LineSplitter::new();
+                    let mut to_log = |bytes: &[u8]| {
+                        for line in split.feed(bytes) {
+                            log.write("stdout", &line, &now_string(self));
+                        }
+                    };
+                    let st = tty::serve(
+                        &mut child,
+                        &mut master,
+                        &listener,
+                        spec.stdin_open,
+                        std::mem::take(&mut attach.hold),
+                        &mut to_log,
+                        exit_code,
+                    );
+                    if let Some(rest) = split.finish() {
+                        log.write("stdout", &rest, &now_string(self));
+                    }
+                    let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
+                    st
+                } else if attach.terminal {
+                    let fg = Foreground::give(pid);
+                    let st = child.wait();
+                    drop(fg);
+                    st
+                } else {
+                    let log = LogWriter::open(&store.log_path(id))
+                        .map_err(super::error::io_at(store.log_path(id)))?;
+                    let mut held_stdin = None;
+                    match (attach.stdin.take(), child.stdin.take()) {
+                        (Some(input), Some(mut sin)) => {
+                            std::thread::spawn(move || {
+                                let _ = sin.write_all(&input);
+                            });
+                        }
+                        (None, sin) => held_stdin = sin,
+                        _ => {}
+                    }
+                    let hold = std::mem::take(&mut attach.hold);
+                    let serving = listener
+                        .as_ref()
+                        .map(|l| Serving::new(l, held_stdin.take(), c.config.stdin_once, hold));
+                    let st = pump(self, &mut child, attach, &log, serving);
+                    drop(held_stdin);
+                    if listener.is_some() {
+                        let _ = std::fs::remove_file(store.dir(id).join(tty::SOCKET));
+                    }
+                    st
+                };
+                Ok(st)
+            })();
+            stop.store(true, Ordering::SeqCst);
+            waited
+        })?;
         // The container's other processes end with its main one, as in a PID namespace: its
         // group, and the groups of `docker exec` processes.
         let _ = settings.sys.kill_group(pid, libc::SIGKILL);
