@@ -745,3 +745,27 @@ fn expose_and_the_port_and_health_filters_are_dockers() {
     }
     ok(&t, "rm -f pf pg");
 }
+
+#[test]
+fn a_detached_run_of_a_missing_command_fails_as_dockers() {
+    // Docker 20.10.24: `run -d` prints the ID, then runc's error, and exits 127; the container
+    // stays `Created`. The real init reports whether it found the command before the start
+    // answers, so this holds however fast the supervisor is (it was a race before).
+    let t = TestContext::new().with_real_init();
+    ok(&t, "pull -q busybox");
+    for _ in 0..3 {
+        let (out, err, code) = t.docker("run -d busybox nosuchcmd");
+        assert_eq!(code, 127, "{out}{err}");
+        assert_eq!(out.trim().len(), 64);
+        assert_eq!(
+            err,
+            "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"nosuchcmd\": executable file not found in $PATH: unknown.\n"
+        );
+        let status = field(&t, out.trim(), "{{.State.Status}}");
+        assert_eq!(status, "created");
+    }
+    // A command that is found starts and is reported running.
+    let id = ok(&t, "run -d busybox sleep 30");
+    assert_eq!(field(&t, id.trim(), "{{.State.Status}}"), "running");
+    ok(&t, &format!("rm -f {}", id.trim()));
+}

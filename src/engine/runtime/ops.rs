@@ -142,12 +142,21 @@ impl Engine {
         let mut shim_done = false;
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut pause = Duration::from_micros(200);
+        // The real init reports whether it found the command (an empty report: it did), so a
+        // command that cannot start fails this start, as runc's does, rather than the shim's
+        // record a moment later. The host launcher finds out when it spawns.
+        let reports = self.runtime_settings().init == super::launch::InitMode::Drydock;
+        let report = store.start_error_path(&c.id);
         let result = loop {
             let now = store.load(&c.id)?;
             if !now.state.error.is_empty() {
                 break Err(self.start_error_of(&now));
             }
-            if now.state.started_at != before.started_at {
+            let spawned = now.state.started_at != before.started_at;
+            let answered = !reports
+                || !now.state.running
+                || std::fs::read(&report).is_ok_and(|r| r.is_empty());
+            if spawned && answered {
                 break Ok(());
             }
             if shim_done || Instant::now() >= deadline {

@@ -186,6 +186,11 @@ pub fn run(spec: &ProcessSpec) -> i32 {
             return e.status();
         }
     };
+    // Found: an empty report tells the runtime the command started, as runc's `start` answers
+    // only once the process runs (a detached `docker run` waits for this, not for the spawn).
+    if let Some(path) = &spec.start_error {
+        let _ = std::fs::write(path, b"");
+    }
     signals::set_shell(match &found.program {
         super::Program::Script => true,
         super::Program::Applet(name) => super::shell::is_shell(name),
