@@ -397,10 +397,21 @@ fn serve_and_stop(
     signal: i32,
     check: impl Fn(u16),
 ) -> (String, String, i32) {
+    serve_on_and_stop(ct, "80/tcp", args, signal, check)
+}
+
+/// Publishes `container_port` on a free host port, runs the server, checks it, stops it.
+fn serve_on_and_stop(
+    ct: &Ct,
+    container_port: &str,
+    args: &[&str],
+    signal: i32,
+    check: impl Fn(u16),
+) -> (String, String, i32) {
     let port = free_port();
     let mut spec = ct.spec(args);
     spec.ports.insert(
-        "80/tcp".into(),
+        container_port.into(),
         vec![PortBinding {
             host_ip: String::new(),
             host_port: port.to_string(),
@@ -439,6 +450,18 @@ fn serve_and_stop(
         .read_to_string(&mut err)
         .unwrap();
     (out, err, status.code().unwrap_or(-1))
+}
+
+#[test]
+fn servers_listen_on_the_port_their_configuration_names() {
+    // The Software Collections image listens on 8080 (`Listen 0.0.0.0:8080`, a non-root user):
+    // `-p 8080:8080` reaches it, as with Docker.
+    let ct = container("centos/httpd-24-centos7");
+    let (_, _, code) = serve_on_and_stop(&ct, "8080/tcp", &["run-httpd"], libc::SIGWINCH, |port| {
+        let r = wait_get(port, "/");
+        assert!(r.contains("Server: Apache/2.4.6 (CentOS)\r\n"), "{r}");
+    });
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn doc_root(kind: Kind, root: &Root) -> String {
         Kind::Apache => &[
             "/usr/local/apache2/htdocs",
             "/opt/bitnami/apache/htdocs",
+            "/opt/rh/httpd24/root/var/www/html",
             "/var/www/html",
             "/var/www/localhost/htdocs",
         ],
@@ -99,10 +100,58 @@ fn doc_root(kind: Kind, root: &Root) -> String {
         .to_string()
 }
 
-/// The loopback addresses to listen on: the host ports published for the container's port 80.
-fn listen_addrs() -> Vec<String> {
+/// The port the server's configuration listens on inside the container: the first `Listen`
+/// (Apache) or `listen` (nginx) of the first configuration file the image has, else 80. The
+/// Software Collections and bitnami images listen on 8080, as their non-root users must.
+fn configured_port(kind: Kind, root: &Root) -> u16 {
+    let files: &[&str] = match kind {
+        Kind::Apache => &[
+            "/usr/local/apache2/conf/httpd.conf",
+            "/etc/opt/rh/httpd24/httpd/conf/httpd.conf",
+            "/opt/bitnami/apache/conf/httpd.conf",
+            "/etc/httpd/conf/httpd.conf",
+            "/etc/apache2/ports.conf",
+        ],
+        Kind::Nginx => &[
+            "/etc/nginx/conf.d/default.conf",
+            "/opt/bitnami/nginx/conf/server_blocks/default.conf",
+            "/opt/bitnami/nginx/conf/nginx.conf",
+            "/etc/nginx/sites-enabled/default",
+            "/etc/nginx/nginx.conf",
+        ],
+    };
+    let directive = match kind {
+        Kind::Apache => "Listen",
+        Kind::Nginx => "listen",
+    };
+    for f in files {
+        let Ok(real) = root.resolve("/", f, true) else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(real) else {
+            continue;
+        };
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            if words.next() != Some(directive) {
+                continue;
+            }
+            // `80`, `0.0.0.0:8080`, `[::]:80`, `8080 default_server;`
+            let addr = words.next().unwrap_or("").trim_end_matches(';');
+            let port = addr.rsplit(':').next().unwrap_or(addr);
+            if let Ok(p) = port.parse::<u16>() {
+                return p;
+            }
+        }
+    }
+    80
+}
+
+/// The loopback addresses to listen on: the host ports published for the container port the
+/// server listens on.
+fn listen_addrs(port: u16) -> Vec<String> {
     let ports: Vec<String> = container()
-        .and_then(|c| c.spec.ports.get("80/tcp"))
+        .and_then(|c| c.spec.ports.get(&format!("{port}/tcp")))
         .map(|bs| {
             bs.iter()
                 .filter(|b| !b.host_port.is_empty())
@@ -424,7 +473,8 @@ impl Site {
 /// Binds every address, or reports the bind failure as the server does.
 fn bind_all(ctx: &mut Ctx<'_, '_>, kind: Kind) -> Option<Vec<TcpListener>> {
     let mut out = Vec::new();
-    for a in listen_addrs() {
+    let port = configured_port(kind, &ctx.state.root);
+    for a in listen_addrs(port) {
         match TcpListener::bind(&a) {
             Ok(l) => {
                 let _ = l.set_nonblocking(true);
@@ -433,10 +483,10 @@ fn bind_all(ctx: &mut Ctx<'_, '_>, kind: Kind) -> Option<Vec<TcpListener>> {
             Err(e) => {
                 let msg = match kind {
                     Kind::Apache => format!(
-                        "(98)Address already in use: AH00072: make_sock: could not bind to address 0.0.0.0:80\nno listening sockets available, shutting down\nAH00015: Unable to open logs ({e})"
+                        "(98)Address already in use: AH00072: make_sock: could not bind to address 0.0.0.0:{port}\nno listening sockets available, shutting down\nAH00015: Unable to open logs ({e})"
                     ),
                     Kind::Nginx => format!(
-                        "{} [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\nnginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use) ({e})",
+                        "{} [emerg] 1#1: bind() to 0.0.0.0:{port} failed (98: Address already in use)\nnginx: [emerg] bind() to 0.0.0.0:{port} failed (98: Address already in use) ({e})",
                         now_nginx()
                     ),
                 };
