@@ -397,10 +397,22 @@ fn serve_and_stop(
     signal: i32,
     check: impl Fn(u16),
 ) -> (String, String, i32) {
+    serve_port_and_stop(ct, args, "80/tcp", signal, check)
+}
+
+/// Runs `args` with `container_port` published on a free host port, runs `check` with that
+/// port, then sends `signal` and collects the output and exit status.
+fn serve_port_and_stop(
+    ct: &Ct,
+    args: &[&str],
+    container_port: &str,
+    signal: i32,
+    check: impl Fn(u16),
+) -> (String, String, i32) {
     let port = free_port();
     let mut spec = ct.spec(args);
     spec.ports.insert(
-        "80/tcp".into(),
+        container_port.into(),
         vec![PortBinding {
             host_ip: String::new(),
             host_port: port.to_string(),
@@ -413,7 +425,13 @@ fn serve_and_stop(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    check(port);
+    // Stop the child even when `check` panics, so no server outlives the test.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(port)));
+    if let Err(p) = checked {
+        let _ = child.kill();
+        let _ = child.wait();
+        std::panic::resume_unwind(p);
+    }
     // SAFETY: signalling the child we started.
     unsafe { libc::kill(child.id() as i32, signal) };
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -609,4 +627,95 @@ fn the_specs_user_is_the_process_user() {
     // Root (no user in the spec) keeps `#`.
     let r = ct.run_spec(&ct.spec(&["sh", "-i"]), "exit\n");
     assert_eq!(r.err, "/ # ");
+}
+
+#[test]
+fn tini_passes_its_childs_exit_status_and_signals() {
+    let ct = container("jenkins/jenkins:lts");
+    let r = ct.run(&["/usr/bin/tini", "--", "sh", "-c", "echo child; exit 3"]);
+    assert_eq!((r.out.as_str(), r.code), ("child\n", 3), "{}", r.err);
+    let r = ct.run(&["/usr/bin/tini", "--", "nosuchcmd"]);
+    assert_eq!(r.code, 127, "{}", r.err);
+    let r = ct.run(&["/usr/bin/tini"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("[FATAL tini (1)] No program to run"),
+        "{}",
+        r.err
+    );
+    // Below tini, `sleep` is not PID 1: SIGTERM ends it (a bare `sleep` ignores it).
+    let mut child = ct
+        .command(&ct.spec(&["/usr/bin/tini", "--", "sleep", "30"]))
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let ended = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if ended.is_none() {
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+    assert!(ended.is_some(), "sleep below tini ignored SIGTERM");
+}
+
+#[test]
+fn jenkins_starts_serves_its_login_page_and_writes_the_admin_password() {
+    let ct = container("jenkins/jenkins:lts");
+    let (_, err, code) = serve_port_and_stop(
+        &ct,
+        &["/usr/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{r}");
+            assert!(r.contains("X-Jenkins: 2.319.1\r\n"), "{r}");
+            assert!(r.contains("Authentication required"), "{r}");
+            let r = wait_get(port, "/login?from=%2F");
+            assert!(r.starts_with("HTTP/1.1 200 OK\r\n"), "{r}");
+            assert!(r.contains("Unlock Jenkins"), "{r}");
+        },
+    );
+    assert_eq!(code, 143, "{err}");
+    let pw = ct.read("/var/jenkins_home/secrets/initialAdminPassword");
+    let pw = pw.trim();
+    assert_eq!(pw.len(), 32, "{pw:?}");
+    assert!(pw.chars().all(|c| c.is_ascii_hexdigit()), "{pw:?}");
+    assert!(err.contains("Jenkins initial setup is required."), "{err}");
+    assert!(err.contains(&format!("\n\n{pw}\n\nThis may also be found at: /var/jenkins_home/secrets/initialAdminPassword\n")), "{err}");
+    assert!(err.contains("Jenkins is fully up and running"), "{err}");
+    assert!(err.contains("Jenkins stopped"), "{err}");
+}
+
+#[test]
+fn tomcat_catalina_run_serves_a_404_on_8080() {
+    let ct = container("tomcat:9.0");
+    let (out, err, code) = serve_port_and_stop(
+        &ct,
+        &["catalina.sh", "run"],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 404 \r\n"), "{r}");
+            assert!(r.contains("<h3>Apache Tomcat/9.0.56</h3>"), "{r}");
+        },
+    );
+    assert_eq!(code, 143, "{err}");
+    assert!(
+        out.contains("Using CATALINA_BASE:   /usr/local/tomcat"),
+        "{out}"
+    );
+    assert!(err.contains("Server startup in"), "{err}");
 }

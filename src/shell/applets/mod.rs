@@ -23,6 +23,7 @@
 
 pub mod daemons;
 pub mod init;
+pub mod java;
 pub mod misc;
 pub mod pkg;
 pub mod server;
@@ -214,6 +215,7 @@ const APPLETS: &[CommandDef] = &[
     def("ash", "the BusyBox shell", shell::shell),
     def("bash", "the GNU Bourne-Again shell", shell::shell),
     def("busybox", "BusyBox: run one of its applets", misc::busybox),
+    def("catalina.sh", "Apache Tomcat's control script", java::catalina),
     def("dash", "the Debian Almquist shell", shell::shell),
     def("dnf", "Fedora's package manager", pkg::yum),
     def("dnf-3", "Fedora's package manager", pkg::yum),
@@ -222,6 +224,7 @@ const APPLETS: &[CommandDef] = &[
     def("htpasswd", "manage Apache password files", misc::htpasswd),
     def("httpd", "the Apache HTTP server", server::httpd),
     def("httpd-foreground", "the Apache HTTP server in the foreground", server::httpd),
+    def("jenkins.sh", "the Jenkins server", java::jenkins),
     def("mysql-docker-entrypoint.sh", "mysql's entrypoint", daemons::entrypoint),
     def("mysqld", "the MySQL server", daemons::mysqld),
     def("nginx", "the nginx HTTP server", server::nginx),
@@ -237,6 +240,7 @@ const APPLETS: &[CommandDef] = &[
     def("registry-entrypoint.sh", "the registry image's entrypoint", daemons::entrypoint),
     def("run-httpd", "the Apache HTTP server (Software Collections)", server::httpd),
     def("sh", "the shell", shell::shell),
+    def("tini", "a tiny init: runs its command as a child", misc::tini),
     def("type", "tell how a name would be run", misc::type_),
     def("uname", "print system information", misc::uname),
     def("which", "locate a command in PATH", misc::which),
