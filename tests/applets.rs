@@ -719,3 +719,61 @@ fn tomcat_catalina_run_serves_a_404_on_8080() {
     );
     assert!(err.contains("Server startup in"), "{err}");
 }
+
+#[test]
+fn bitnami_apache_sets_up_then_serves_on_8080() {
+    let ct = container("bitnami/apache:2.4");
+    let (out, _, code) = serve_port_and_stop(
+        &ct,
+        &[
+            "/opt/bitnami/scripts/apache/entrypoint.sh",
+            "/opt/bitnami/scripts/apache/run.sh",
+        ],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 200 OK\r\n"), "{r}");
+            assert!(r.contains("<h1>It works!</h1>"), "{r}");
+        },
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Welcome to the Bitnami apache container"),
+        "{out}"
+    );
+    assert!(out.contains("INFO  ==> ** Starting Apache **"), "{out}");
+}
+
+#[test]
+fn bitnami_redis_wants_a_password() {
+    let ct = container("bitnami/redis:6.2");
+    let r = ct.run(&[
+        "/opt/bitnami/scripts/redis/entrypoint.sh",
+        "/opt/bitnami/scripts/redis/run.sh",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.err);
+    assert!(
+        r.out
+            .contains("ERROR ==> The REDIS_PASSWORD environment variable is empty")
+    );
+}
+
+#[test]
+fn language_images_interpreters_end_on_empty_stdin_and_refuse_programs() {
+    let ct = container("python:3.10");
+    let r = ct.run(&["python3"]);
+    assert_eq!((r.out.as_str(), r.err.as_str(), r.code), ("", "", 0));
+    let r = ct.run(&["python3", "--version"]);
+    assert_eq!(r.out, "Python 3.10.1\n");
+    let r = ct.run(&["python3", "app.py"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("drydock does not run python programs"),
+        "{}",
+        r.err
+    );
+    let ct = container("php:8.1-cli");
+    let r = ct.run(&["docker-php-entrypoint", "-v"]);
+    assert!(r.out.starts_with("PHP 8.1"), "{}", r.out);
+}

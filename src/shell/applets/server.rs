@@ -82,6 +82,7 @@ fn doc_root(kind: Kind, root: &Root) -> String {
         Kind::Apache => &[
             "/usr/local/apache2/htdocs",
             "/opt/bitnami/apache/htdocs",
+            "/opt/rh/httpd24/root/var/www/html",
             "/var/www/html",
             "/var/www/localhost/htdocs",
         ],
@@ -99,10 +100,21 @@ fn doc_root(kind: Kind, root: &Root) -> String {
         .to_string()
 }
 
-/// The loopback addresses to listen on: the host ports published for the container's port 80.
-fn listen_addrs() -> Vec<String> {
+/// The container port the server in this rootfs listens on: 8080 for the non-root images whose
+/// configuration says `Listen 8080` (bitnami's, Software Collections' httpd), else 80.
+fn container_port(root: &Root) -> &'static str {
+    if root.exists("/", "/opt/bitnami") || root.exists("/", "/opt/rh/httpd24") {
+        "8080/tcp"
+    } else {
+        "80/tcp"
+    }
+}
+
+/// The loopback addresses to listen on: the host ports published for the container's port
+/// ([`container_port`]).
+fn listen_addrs(root: &Root) -> Vec<String> {
     let ports: Vec<String> = container()
-        .and_then(|c| c.spec.ports.get("80/tcp"))
+        .and_then(|c| c.spec.ports.get(container_port(root)))
         .map(|bs| {
             bs.iter()
                 .filter(|b| !b.host_port.is_empty())
@@ -424,7 +436,8 @@ impl Site {
 /// Binds every address, or reports the bind failure as the server does.
 fn bind_all(ctx: &mut Ctx<'_, '_>, kind: Kind) -> Option<Vec<TcpListener>> {
     let mut out = Vec::new();
-    for a in listen_addrs() {
+    let root = ctx.state.root.clone();
+    for a in listen_addrs(&root) {
         match TcpListener::bind(&a) {
             Ok(l) => {
                 let _ = l.set_nonblocking(true);
