@@ -71,7 +71,7 @@ pub fn wordpress_entrypoint(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
                 "Complete! WordPress has been successfully copied to /var/www/html"
             );
         }
-        if ctx.state.get("WORDPRESS_DB_HOST").is_none() {
+        if ctx.state.get("WORDPRESS_DB_HOST").is_some() {
             let _ = writeln!(
                 ctx.io.stderr,
                 "No 'wp-config.php' found in /var/www/html, but 'WORDPRESS_...' variables supplied; copying 'wp-config-docker.php' (WORDPRESS_DB_HOST WORDPRESS_DB_NAME)"
