@@ -397,14 +397,15 @@ fn serve_and_stop(
     signal: i32,
     check: impl Fn(u16),
 ) -> (String, String, i32) {
-    serve_on_and_stop(ct, "80/tcp", args, signal, check)
+    serve_port_and_stop(ct, args, "80/tcp", signal, check)
 }
 
-/// Publishes `container_port` on a free host port, runs the server, checks it, stops it.
-fn serve_on_and_stop(
+/// Runs `args` with `container_port` published on a free host port, runs `check` with that
+/// port, then sends `signal` and collects the output and exit status.
+fn serve_port_and_stop(
     ct: &Ct,
-    container_port: &str,
     args: &[&str],
+    container_port: &str,
     signal: i32,
     check: impl Fn(u16),
 ) -> (String, String, i32) {
@@ -424,7 +425,13 @@ fn serve_on_and_stop(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    check(port);
+    // Stop the child even when `check` panics, so no server outlives the test.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(port)));
+    if let Err(p) = checked {
+        let _ = child.kill();
+        let _ = child.wait();
+        std::panic::resume_unwind(p);
+    }
     // SAFETY: signalling the child we started.
     unsafe { libc::kill(child.id() as i32, signal) };
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -457,10 +464,11 @@ fn servers_listen_on_the_port_their_configuration_names() {
     // The Software Collections image listens on 8080 (`Listen 0.0.0.0:8080`, a non-root user):
     // `-p 8080:8080` reaches it, as with Docker.
     let ct = container("centos/httpd-24-centos7");
-    let (_, _, code) = serve_on_and_stop(&ct, "8080/tcp", &["run-httpd"], libc::SIGWINCH, |port| {
-        let r = wait_get(port, "/");
-        assert!(r.contains("Server: Apache/2.4.6 (CentOS)\r\n"), "{r}");
-    });
+    let (_, _, code) =
+        serve_port_and_stop(&ct, &["run-httpd"], "8080/tcp", libc::SIGWINCH, |port| {
+            let r = wait_get(port, "/");
+            assert!(r.contains("Server: Apache/2.4.6 (CentOS)\r\n"), "{r}");
+        });
     assert_eq!(code, 0);
 }
 
@@ -632,4 +640,153 @@ fn the_specs_user_is_the_process_user() {
     // Root (no user in the spec) keeps `#`.
     let r = ct.run_spec(&ct.spec(&["sh", "-i"]), "exit\n");
     assert_eq!(r.err, "/ # ");
+}
+
+#[test]
+fn tini_passes_its_childs_exit_status_and_signals() {
+    let ct = container("jenkins/jenkins:lts");
+    let r = ct.run(&["/usr/bin/tini", "--", "sh", "-c", "echo child; exit 3"]);
+    assert_eq!((r.out.as_str(), r.code), ("child\n", 3), "{}", r.err);
+    let r = ct.run(&["/usr/bin/tini", "--", "nosuchcmd"]);
+    assert_eq!(r.code, 127, "{}", r.err);
+    let r = ct.run(&["/usr/bin/tini"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("[FATAL tini (1)] No program to run"),
+        "{}",
+        r.err
+    );
+    // Below tini, `sleep` is not PID 1: SIGTERM ends it (a bare `sleep` ignores it).
+    let mut child = ct
+        .command(&ct.spec(&["/usr/bin/tini", "--", "sleep", "30"]))
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let ended = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    if ended.is_none() {
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+    assert!(ended.is_some(), "sleep below tini ignored SIGTERM");
+}
+
+#[test]
+fn jenkins_starts_serves_its_login_page_and_writes_the_admin_password() {
+    let ct = container("jenkins/jenkins:lts");
+    let (_, err, code) = serve_port_and_stop(
+        &ct,
+        &["/usr/bin/tini", "--", "/usr/local/bin/jenkins.sh"],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{r}");
+            assert!(r.contains("X-Jenkins: 2.319.1\r\n"), "{r}");
+            assert!(r.contains("Authentication required"), "{r}");
+            let r = wait_get(port, "/login?from=%2F");
+            assert!(r.starts_with("HTTP/1.1 200 OK\r\n"), "{r}");
+            assert!(r.contains("Unlock Jenkins"), "{r}");
+        },
+    );
+    assert_eq!(code, 143, "{err}");
+    let pw = ct.read("/var/jenkins_home/secrets/initialAdminPassword");
+    let pw = pw.trim();
+    assert_eq!(pw.len(), 32, "{pw:?}");
+    assert!(pw.chars().all(|c| c.is_ascii_hexdigit()), "{pw:?}");
+    assert!(err.contains("Jenkins initial setup is required."), "{err}");
+    assert!(err.contains(&format!("\n\n{pw}\n\nThis may also be found at: /var/jenkins_home/secrets/initialAdminPassword\n")), "{err}");
+    assert!(err.contains("Jenkins is fully up and running"), "{err}");
+    assert!(err.contains("Jenkins stopped"), "{err}");
+}
+
+#[test]
+fn tomcat_catalina_run_serves_a_404_on_8080() {
+    let ct = container("tomcat:9.0");
+    let (out, err, code) = serve_port_and_stop(
+        &ct,
+        &["catalina.sh", "run"],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 404 \r\n"), "{r}");
+            assert!(r.contains("<h3>Apache Tomcat/9.0.56</h3>"), "{r}");
+        },
+    );
+    assert_eq!(code, 143, "{err}");
+    assert!(
+        out.contains("Using CATALINA_BASE:   /usr/local/tomcat"),
+        "{out}"
+    );
+    assert!(err.contains("Server startup in"), "{err}");
+}
+
+#[test]
+fn bitnami_apache_sets_up_then_serves_on_8080() {
+    let ct = container("bitnami/apache:2.4");
+    let (out, _, code) = serve_port_and_stop(
+        &ct,
+        &[
+            "/opt/bitnami/scripts/apache/entrypoint.sh",
+            "/opt/bitnami/scripts/apache/run.sh",
+        ],
+        "8080/tcp",
+        libc::SIGTERM,
+        |port| {
+            let r = wait_get(port, "/");
+            assert!(r.starts_with("HTTP/1.1 200 OK\r\n"), "{r}");
+            assert!(r.contains("<h1>It works!</h1>"), "{r}");
+        },
+    );
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Welcome to the Bitnami apache container"),
+        "{out}"
+    );
+    assert!(out.contains("INFO  ==> ** Starting Apache **"), "{out}");
+}
+
+#[test]
+fn bitnami_redis_wants_a_password() {
+    let ct = container("bitnami/redis:6.2");
+    let r = ct.run(&[
+        "/opt/bitnami/scripts/redis/entrypoint.sh",
+        "/opt/bitnami/scripts/redis/run.sh",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.err);
+    assert!(
+        r.out
+            .contains("ERROR ==> The REDIS_PASSWORD environment variable is empty")
+    );
+}
+
+#[test]
+fn language_images_interpreters_end_on_empty_stdin_and_refuse_programs() {
+    let ct = container("python:3.10");
+    let r = ct.run(&["python3"]);
+    assert_eq!((r.out.as_str(), r.err.as_str(), r.code), ("", "", 0));
+    let r = ct.run(&["python3", "--version"]);
+    assert_eq!(r.out, "Python 3.10.1\n");
+    let r = ct.run(&["python3", "app.py"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("drydock does not run python programs"),
+        "{}",
+        r.err
+    );
+    let ct = container("php:8.1-cli");
+    let r = ct.run(&["docker-php-entrypoint", "-v"]);
+    assert!(r.out.starts_with("PHP 8.1"), "{}", r.out);
 }

@@ -418,3 +418,43 @@ fn htpasswd_usage(ctx: &mut Ctx<'_, '_>) -> i32 {
     );
     2
 }
+
+/// `tini [-s] [-g] [-v…] [-p SIG] [-e CODE] -- CMD ARGS…`: the init Docker's `--init` uses and
+/// images such as jenkins start with. CMD runs as its child (found as the shell finds programs),
+/// so CMD is not PID 1: signals tini passes on take their default action unless CMD handles
+/// them. tini exits with CMD's status.
+pub fn tini(ctx: &mut Ctx<'_, '_>, args: &[String]) -> i32 {
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--" => {
+                i += 1;
+                break;
+            }
+            "-h" => {
+                let _ = writeln!(
+                    ctx.io.stdout,
+                    "tini (tini version 0.19.0 - git.de40ad0)\nUsage: tini [OPTIONS] PROGRAM -- [ARGS] | --version\n\nExecute a program under the supervision of a valid init process (tini)\n\nCommand line options:\n\n  --version: Show version and exit.\n  -h: Show this help message and exit.\n  -s: Register as a process subreaper (requires Linux >= 3.4).\n  -p SIGNAL: Trigger SIGNAL when parent dies, e.g. \"-p SIGKILL\".\n  -v: Generate more verbose output. Repeat up to 3 times.\n  -w: Print a warning when processes are getting reaped.\n  -g: Send signals to the child's process group.\n  -e EXIT_CODE: Remap EXIT_CODE (from 0 to 255) to 0.\n  -l: Show license and exit.\n"
+                );
+                return 0;
+            }
+            "--version" => {
+                let _ = writeln!(ctx.io.stdout, "tini version 0.19.0 - git.de40ad0");
+                return 0;
+            }
+            "-p" | "-e" => i += 2,
+            a if a.starts_with('-') && a.len() > 1 => i += 1,
+            _ => break,
+        }
+    }
+    let cmd = &args[i.min(args.len())..];
+    if cmd.is_empty() {
+        let _ = writeln!(
+            ctx.io.stderr,
+            "[FATAL tini (1)] No program to run\nUsage: tini [OPTIONS] PROGRAM -- [ARGS] | --version"
+        );
+        return 1;
+    }
+    super::signals::set_below_init(true);
+    super::exec_args(ctx, cmd)
+}

@@ -21,8 +21,10 @@
 //! apt-get, apk and their offline catalog), `server` (httpd, nginx), `daemons` (database and
 //! registry entrypoints that stay running), `misc` (ps, hello, htpasswd, which, type, busybox).
 
+pub mod community;
 pub mod daemons;
 pub mod init;
+pub mod java;
 pub mod misc;
 pub mod pkg;
 pub mod server;
@@ -213,33 +215,51 @@ const APPLETS: &[CommandDef] = &[
     def("apt-get", "Debian's package manager", pkg::apt_get),
     def("ash", "the BusyBox shell", shell::shell),
     def("bash", "the GNU Bourne-Again shell", shell::shell),
+    def("bitnami-apache-entrypoint.sh", "bitnami/apache's entrypoint", community::bitnami_entrypoint),
+    def("bitnami-apache-run.sh", "bitnami/apache's run script", community::bitnami_run),
+    def("bitnami-nginx-entrypoint.sh", "bitnami/nginx's entrypoint", community::bitnami_entrypoint),
+    def("bitnami-nginx-run.sh", "bitnami/nginx's run script", community::bitnami_run),
+    def("bitnami-redis-entrypoint.sh", "bitnami/redis's entrypoint", community::bitnami_entrypoint),
+    def("bitnami-redis-run.sh", "bitnami/redis's run script", community::bitnami_run),
     def("busybox", "BusyBox: run one of its applets", misc::busybox),
+    def("catalina.sh", "Apache Tomcat's control script", java::catalina),
     def("dash", "the Debian Almquist shell", shell::shell),
     def("dnf", "Fedora's package manager", pkg::yum),
     def("dnf-3", "Fedora's package manager", pkg::yum),
     def("docker-entrypoint.sh", "an image's entrypoint", daemons::entrypoint),
+    def("docker-php-entrypoint", "php's entrypoint", community::php_entrypoint),
     def("hello", "hello-world's program", misc::hello),
     def("htpasswd", "manage Apache password files", misc::htpasswd),
     def("httpd", "the Apache HTTP server", server::httpd),
     def("httpd-foreground", "the Apache HTTP server in the foreground", server::httpd),
+    def("jenkins.sh", "the Jenkins server", java::jenkins),
     def("mysql-docker-entrypoint.sh", "mysql's entrypoint", daemons::entrypoint),
     def("mysqld", "the MySQL server", daemons::mysqld),
     def("nginx", "the nginx HTTP server", server::nginx),
     def("nginx-debug", "the nginx HTTP server", server::nginx),
     def("nginx-docker-entrypoint.sh", "nginx's entrypoint", daemons::entrypoint),
+    def("node", "the Node.js interpreter", community::interpreter),
     def("node-docker-entrypoint.sh", "node's entrypoint", daemons::entrypoint),
+    def("php", "the PHP interpreter", community::interpreter),
     def("postgres", "the PostgreSQL server", daemons::postgres),
     def("postgres-docker-entrypoint.sh", "postgres's entrypoint", daemons::entrypoint),
     def("ps", "report the container's processes", misc::ps),
+    def("python3.10", "the Python interpreter", community::interpreter),
+    def("python3.9", "the Python interpreter", community::interpreter),
     def("redis-docker-entrypoint.sh", "redis's entrypoint", daemons::entrypoint),
     def("redis-server", "the Redis server", daemons::redis),
     def("registry", "the Docker registry", daemons::registry),
     def("registry-entrypoint.sh", "the registry image's entrypoint", daemons::entrypoint),
     def("run-httpd", "the Apache HTTP server (Software Collections)", server::httpd),
     def("sh", "the shell", shell::shell),
+    def("supervisord", "the supervisor daemon (webdevops/apache)", community::supervisord),
+    def("tini", "a tiny init: runs its command as a child", misc::tini),
     def("type", "tell how a name would be run", misc::type_),
+    def("ulsmith-start.sh", "ulsmith/alpine-apache's start script", community::ulsmith_start),
     def("uname", "print system information", misc::uname),
+    def("webdevops-entrypoint", "webdevops' entrypoint", daemons::entrypoint),
     def("which", "locate a command in PATH", misc::which),
+    def("wordpress-docker-entrypoint.sh", "wordpress's entrypoint", community::wordpress_entrypoint),
     def("yum", "Red Hat's package manager", pkg::yum),
 ];
 

@@ -144,7 +144,12 @@ fn configured_port(kind: Kind, root: &Root) -> u16 {
             }
         }
     }
-    80
+    // bitnami's images keep their configuration where drydock's stubs do not: 8080 regardless.
+    if root.exists("/", "/opt/bitnami") || root.exists("/", "/opt/rh/httpd24") {
+        8080
+    } else {
+        80
+    }
 }
 
 /// The loopback addresses to listen on: the host ports published for the container port the

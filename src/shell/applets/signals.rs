@@ -184,6 +184,12 @@ pub fn install(below_init: bool) {
     }
 }
 
+/// The program now runs below an init (`tini -- CMD`): signals it does not handle take their
+/// default action (see [`action`]).
+pub fn set_below_init(below_init: bool) {
+    BELOW_INIT.store(below_init, Ordering::SeqCst);
+}
+
 /// The program the init runs is a shell (see [`action`]).
 pub fn set_shell(shell: bool) {
     SHELL.store(shell, Ordering::SeqCst);
