@@ -176,9 +176,7 @@ pub fn run(spec: &ProcessSpec) -> i32 {
             // The runtime words the failure itself (`docker run` and `docker exec` print it
             // differently) when it gave us a place to report it; run by hand, we print it.
             match &spec.start_error {
-                Some(path) => {
-                    let _ = std::fs::write(path, exec_error_text(&e));
-                }
+                Some(path) => report_start(path, exec_error_text(&e).as_bytes()),
                 None => {
                     let _ = writeln!(stderr, "{}", run_error_line(&e));
                 }
@@ -189,7 +187,7 @@ pub fn run(spec: &ProcessSpec) -> i32 {
     // Found: an empty report tells the runtime the command started, as runc's `start` answers
     // only once the process runs (a detached `docker run` waits for this, not for the spawn).
     if let Some(path) = &spec.start_error {
-        let _ = std::fs::write(path, b"");
+        report_start(path, b"");
     }
     signals::set_shell(match &found.program {
         super::Program::Script => true,
@@ -223,4 +221,15 @@ pub fn run(spec: &ProcessSpec) -> i32 {
     let _ = ctx.io.stdout.flush();
     let _ = ctx.io.stderr.flush();
     code
+}
+
+/// Writes the start report whole (a temporary file renamed over it): the runtime polls for it,
+/// and a half-written error must never read as the empty "started" report.
+fn report_start(path: &std::path::Path, text: &[u8]) {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    if std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, path);
+    }
 }
