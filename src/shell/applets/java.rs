@@ -12,18 +12,19 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use super::{container, signals};
+use super::signals;
 use crate::shell::Ctx;
 
 const STOP: &[libc::c_int] = &[libc::SIGTERM, libc::SIGINT];
 /// Exit status of a JVM ended by SIGTERM.
 const JVM_TERM: i32 = 143;
 
+/// Jetty and Tomcat listen on the container's 8080: the host port published for it (the same
+/// look-up as httpd's and nginx's), else a free loopback port.
 fn listen_addr() -> String {
-    container()
-        .and_then(|c| c.spec.ports.get("8080/tcp"))
-        .and_then(|bs| bs.iter().find(|b| !b.host_port.is_empty()))
-        .map(|b| format!("127.0.0.1:{}", b.host_port))
+    super::server::listen_addrs(8080)
+        .into_iter()
+        .next()
         .unwrap_or_else(|| "127.0.0.1:0".into())
 }
 

@@ -154,7 +154,7 @@ fn configured_port(kind: Kind, root: &Root) -> u16 {
 
 /// The loopback addresses to listen on: the host ports published for the container port the
 /// server listens on.
-fn listen_addrs(port: u16) -> Vec<String> {
+pub(super) fn listen_addrs(port: u16) -> Vec<String> {
     let ports: Vec<String> = container()
         .and_then(|c| c.spec.ports.get(&format!("{port}/tcp")))
         .map(|bs| {
